@@ -1,0 +1,533 @@
+//===- TfcOps.td - tfc dialect operations ------------------*- tablegen -*-===//
+//
+// Operations of the tfc dialect. Every op works on ranked tensors with static
+// shapes, infers its result type (so importers and passes never compute shapes
+// by hand) and verifies its operands and attributes with precise messages.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFC_OPS_TD
+#define TFC_OPS_TD
+
+include "tfc/Dialect/TfcBase.td"
+include "mlir/IR/OpBase.td"
+include "mlir/IR/RegionKindInterface.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+
+def Tfc_Tensor : RankedTensorOf<[AnyFloat, AnySignlessInteger, I1]>;
+def Tfc_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def Tfc_BoolTensor : RankedTensorOf<[I1]>;
+def Tfc_IndexTensor : RankedTensorOf<[I32, I64]>;
+
+//===----------------------------------------------------------------------===//
+// Weights and constants
+//===----------------------------------------------------------------------===//
+
+def Tfc_ConstantOp : Tfc_Op<"constant", [ConstantLike, Pure,
+    AllTypesMatch<["value", "result"]>]> {
+  let summary = "A small constant tensor";
+  let description = [{
+    A constant tensor: shape operands, masks, scalars. Model weights are
+    `tfc.parameter` ops instead, so that they can stay out of the IR text.
+
+    ```mlir
+    %0 = tfc.constant dense<1.0> : tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+def Tfc_ParameterOp : Tfc_Op<"parameter", [Pure]> {
+  let summary = "A model weight, inline as a blob or external by name";
+  let description = [{
+    A named model weight. With `value`, the data is held by the op, normally
+    as a `dense_resource` blob so that large weights are never printed inline.
+    Without `value`, the weight is external: `name` is the tensor name in the
+    model's parameter file (ONNX external data or safetensors), bound when the
+    compiled artifact is loaded.
+
+    ```mlir
+    %w = tfc.parameter "h.0.attn.c_attn.weight" = dense_resource<blob0>
+        : tensor<128x384xf32>
+    %e = tfc.parameter "wte.weight" : tensor<50257x768xf16>
+    ```
+  }];
+  let arguments = (ins StrAttr:$name, OptionalAttr<ElementsAttr>:$value);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat = "$name (`=` $value^)? attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops (ONNX / numpy broadcasting)
+//===----------------------------------------------------------------------===//
+
+class Tfc_BinaryOp<string mnemonic, string doc, list<Trait> traits = []>
+    : Tfc_Op<mnemonic, !listconcat(traits, [Pure, InferTypeOpAdaptor])> {
+  let summary = "Elementwise " # doc # " with broadcasting";
+  let description = [{
+    Elementwise `}] # doc # [{` of two tensors of the same element type,
+    broadcast with ONNX/numpy rules: shapes are aligned from the right and a
+    dimension of 1 stretches to the other operand's size.
+
+    ```mlir
+    %0 = tfc.}] # mnemonic # [{ %a, %b : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_Tensor:$lhs, Tfc_Tensor:$rhs);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def Tfc_AddOp : Tfc_BinaryOp<"add", "addition", [Commutative]>;
+def Tfc_SubOp : Tfc_BinaryOp<"sub", "subtraction">;
+def Tfc_MulOp : Tfc_BinaryOp<"mul", "multiplication", [Commutative]>;
+def Tfc_DivOp : Tfc_BinaryOp<"div", "division">;
+def Tfc_PowOp : Tfc_BinaryOp<"pow", "power">;
+def Tfc_MaximumOp : Tfc_BinaryOp<"maximum", "maximum", [Commutative]>;
+def Tfc_MinimumOp : Tfc_BinaryOp<"minimum", "minimum", [Commutative]>;
+def Tfc_AndOp : Tfc_BinaryOp<"and", "logical and of i1", [Commutative]>;
+def Tfc_OrOp : Tfc_BinaryOp<"or", "logical or of i1", [Commutative]>;
+
+def Tfc_CompareOp : Tfc_Op<"compare", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Elementwise comparison with broadcasting, giving i1";
+  let description = [{
+    Compares two tensors of the same element type elementwise (broadcast as
+    for `tfc.add`) and returns an `i1` tensor.
+
+    ```mlir
+    %0 = tfc.compare lt, %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
+    ```
+  }];
+  let arguments = (ins Tfc_ComparePredicate:$predicate, Tfc_Tensor:$lhs,
+                       Tfc_Tensor:$rhs);
+  let results = (outs Tfc_BoolTensor:$result);
+  let assemblyFormat = "$predicate `,` $lhs `,` $rhs attr-dict `:` "
+                       "functional-type(operands, results)";
+}
+
+def Tfc_WhereOp : Tfc_Op<"where", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Elementwise select with broadcasting";
+  let description = [{
+    `result = condition ? on_true : on_false`, elementwise, with the three
+    operands broadcast together.
+
+    ```mlir
+    %0 = tfc.where %m, %a, %b : (tensor<4x4xi1>, tensor<4x4xf32>, tensor<f32>) -> tensor<4x4xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_BoolTensor:$condition, Tfc_Tensor:$on_true,
+                       Tfc_Tensor:$on_false);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat = "$condition `,` $on_true `,` $on_false attr-dict `:` "
+                       "functional-type(operands, results)";
+}
+
+class Tfc_UnaryOp<string mnemonic, string doc, Type type = Tfc_FloatTensor,
+                  list<Trait> traits = []>
+    : Tfc_Op<mnemonic, !listconcat(traits,
+          [Pure, SameOperandsAndResultType])> {
+  let summary = "Elementwise " # doc;
+  let description = [{
+    Elementwise `}] # doc # [{`; the result has the operand's type.
+
+    ```mlir
+    %0 = tfc.}] # mnemonic # [{ %x : tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins type:$input);
+  let results = (outs type:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Tfc_NegOp : Tfc_UnaryOp<"neg", "negation", Tfc_Tensor>;
+def Tfc_AbsOp : Tfc_UnaryOp<"abs", "absolute value", Tfc_Tensor>;
+def Tfc_ExpOp : Tfc_UnaryOp<"exp", "exponential">;
+def Tfc_LogOp : Tfc_UnaryOp<"log", "natural logarithm">;
+def Tfc_SqrtOp : Tfc_UnaryOp<"sqrt", "square root">;
+def Tfc_RsqrtOp : Tfc_UnaryOp<"rsqrt", "reciprocal square root">;
+def Tfc_ReciprocalOp : Tfc_UnaryOp<"reciprocal", "reciprocal (1/x)">;
+def Tfc_TanhOp : Tfc_UnaryOp<"tanh", "hyperbolic tangent">;
+def Tfc_ErfOp : Tfc_UnaryOp<"erf", "error function">;
+def Tfc_SigmoidOp : Tfc_UnaryOp<"sigmoid", "logistic sigmoid 1/(1+exp(-x))">;
+def Tfc_ReluOp : Tfc_UnaryOp<"relu", "rectified linear unit max(x, 0)">;
+def Tfc_SiluOp : Tfc_UnaryOp<"silu", "SiLU / swish x*sigmoid(x)">;
+def Tfc_NotOp : Tfc_UnaryOp<"not", "logical not of i1", Tfc_BoolTensor>;
+
+def Tfc_GeluOp : Tfc_Op<"gelu", [Pure, SameOperandsAndResultType]> {
+  let summary = "Elementwise GELU, exact (erf) or tanh-approximated";
+  let description = [{
+    `approximate = none`: `0.5 * x * (1 + erf(x / sqrt(2)))`.
+    `approximate = tanh`: `0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))`.
+
+    ```mlir
+    %0 = tfc.gelu %x approximate = tanh : tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_FloatTensor:$input,
+      DefaultValuedAttr<Tfc_GeluApproximation,
+                        "::mlir::tfc::GeluApproximation::none">:$approximate);
+  let results = (outs Tfc_FloatTensor:$result);
+  let assemblyFormat =
+      "$input `approximate` `=` $approximate attr-dict `:` type($input)";
+}
+
+def Tfc_CastOp : Tfc_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Elementwise conversion to another element type";
+  let description = [{
+    Converts every element to the result's element type (float<->float
+    rounds to nearest even, float->int truncates toward zero, int->float
+    rounds, x->i1 is x != 0). A cast to the same type folds away.
+
+    ```mlir
+    %0 = tfc.cast %x : tensor<4xf32> to tensor<4xbf16>
+    ```
+  }];
+  let arguments = (ins Tfc_Tensor:$input);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions and normalisations
+//===----------------------------------------------------------------------===//
+
+def Tfc_ReduceOp : Tfc_Op<"reduce", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Reduction (sum, mean, max, min, prod) over axes";
+  let description = [{
+    Reduces `input` over the (non-negative, strictly increasing) `axes`.
+    With `keep_dims` the reduced dimensions stay as size 1.
+
+    ```mlir
+    %0 = tfc.reduce mean %x {axes = array<i64: 1>, keep_dims = true}
+        : (tensor<4x8xf32>) -> tensor<4x1xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_ReduceKind:$kind, Tfc_Tensor:$input,
+                       DenseI64ArrayAttr:$axes,
+                       DefaultValuedAttr<BoolAttr, "false">:$keep_dims);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat =
+      "$kind $input attr-dict `:` functional-type(operands, results)";
+}
+
+def Tfc_SoftmaxOp : Tfc_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "Softmax along one axis";
+  let description = [{
+    `exp(x - max(x)) / sum(exp(x - max(x)))` along `axis` (non-negative).
+
+    ```mlir
+    %0 = tfc.softmax %x {axis = 1 : i64} : tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs Tfc_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Tfc_LayerNormOp : Tfc_Op<"layer_norm", [Pure, InferTypeOpAdaptor,
+    AttrSizedOperandSegments]> {
+  let summary = "Layer normalisation over the trailing axes";
+  let description = [{
+    Normalises `input` over the dimensions `[axis, rank)`: subtracts the mean,
+    divides by `sqrt(variance + epsilon)` (biased variance), then multiplies
+    by `scale` and adds `bias` when given. `scale` and `bias` have the shape
+    of the normalised dimensions (ONNX LayerNormalization semantics).
+
+    ```mlir
+    %0 = tfc.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-05 : f32}
+        : (tensor<2x8x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<2x8x64xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_FloatTensor:$input,
+                       Optional<Tfc_FloatTensor>:$scale,
+                       Optional<Tfc_FloatTensor>:$bias,
+                       I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Tfc_FloatTensor:$result);
+  let assemblyFormat = "$input (`,` $scale^)? (`,` $bias^)? attr-dict `:` "
+                       "functional-type(operands, results)";
+}
+
+def Tfc_RmsNormOp : Tfc_Op<"rms_norm", [Pure, InferTypeOpAdaptor]> {
+  let summary = "RMS normalisation over the trailing axes";
+  let description = [{
+    `x / sqrt(mean(x^2 over [axis, rank)) + epsilon) * scale`, with `scale`
+    (optional) shaped like the normalised dimensions.
+
+    ```mlir
+    %0 = tfc.rms_norm %x, %g {axis = 1 : i64, epsilon = 1.0e-06 : f32}
+        : (tensor<8x64xf32>, tensor<64xf32>) -> tensor<8x64xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_FloatTensor:$input,
+                       Optional<Tfc_FloatTensor>:$scale,
+                       I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Tfc_FloatTensor:$result);
+  let assemblyFormat = "$input (`,` $scale^)? attr-dict `:` "
+                       "functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Matrix ops
+//===----------------------------------------------------------------------===//
+
+def Tfc_MatmulOp : Tfc_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Batched matrix product with broadcast batch dimensions";
+  let description = [{
+    `lhs: [..., M, K]` times `rhs: [..., K, N]` gives `[..., M, N]`; batch
+    dimensions broadcast as in `tfc.add`. With `transpose_lhs` /
+    `transpose_rhs` the last two dimensions of that operand are read swapped
+    (`rhs: [..., N, K]`). Both operands have rank 2 or more and the same
+    element type; the product accumulates in `accumulator_type` (default
+    f32 for floats).
+
+    ```mlir
+    %0 = tfc.matmul %a, %w {transpose_rhs = true}
+        : (tensor<2x32x64xf32>, tensor<128x64xf32>) -> tensor<2x32x128xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_Tensor:$lhs, Tfc_Tensor:$rhs,
+                       DefaultValuedAttr<BoolAttr, "false">:$transpose_lhs,
+                       DefaultValuedAttr<BoolAttr, "false">:$transpose_rhs,
+                       OptionalAttr<TypeAttr>:$accumulator_type);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Tfc_AttentionOp : Tfc_Op<"attention", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Scaled dot-product attention (causal, window, ALiBi, GQA)";
+  let description = [{
+    `softmax(scale * q k^T + mask + alibi) v` per head, with
+    `q: [B, Hq, Sq, D]`, `k: [B, Hkv, Skv, D]`, `v: [B, Hkv, Skv, Dv]` and
+    result `[B, Hq, Sq, Dv]`. `Hq` must be a multiple of `Hkv`: query head
+    `h` reads key/value head `h / (Hq / Hkv)` (GQA; MQA when `Hkv = 1`).
+    `mask` (optional) is additive and broadcasts to `[B, Hq, Sq, Skv]`.
+    `causal` masks key `j > i + (Skv - Sq)`; `window > 0` also masks keys
+    further than `window - 1` behind the query (sliding window); `alibi`
+    adds the standard per-head linear bias.
+
+    ```mlir
+    %0 = tfc.attention %q, %k, %v {scale = 0.125 : f32, causal = true}
+        : (tensor<1x8x32x64xf32>, tensor<1x2x32x64xf32>, tensor<1x2x32x64xf32>)
+        -> tensor<1x8x32x64xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_FloatTensor:$query, Tfc_FloatTensor:$key,
+                       Tfc_FloatTensor:$value,
+                       Optional<Tfc_FloatTensor>:$mask,
+                       F32Attr:$scale,
+                       DefaultValuedAttr<BoolAttr, "false">:$causal,
+                       DefaultValuedAttr<I64Attr, "0">:$window,
+                       DefaultValuedAttr<BoolAttr, "false">:$alibi);
+  let results = (outs Tfc_FloatTensor:$result);
+  let assemblyFormat = "$query `,` $key `,` $value (`,` `mask` $mask^)? "
+                       "attr-dict `:` functional-type(operands, results)";
+}
+
+def Tfc_RopeOp : Tfc_Op<"rope", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Rotary position embedding";
+  let description = [{
+    Rotates pairs of the last dimension of `x` by the angles whose cosine
+    and sine are given (`cos`, `sin` broadcast to `x`'s shape). Rotate-half
+    form (default): pairs are `(i, i + D/2)`, `out = x * cos +
+    rotate_half(x) * sin`. Interleaved form: pairs are `(2i, 2i+1)`.
+
+    ```mlir
+    %0 = tfc.rope %x, %cos, %sin : (tensor<1x8x32x64xf32>, tensor<32x64xf32>,
+        tensor<32x64xf32>) -> tensor<1x8x32x64xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_FloatTensor:$input, Tfc_FloatTensor:$cos,
+                       Tfc_FloatTensor:$sin,
+                       DefaultValuedAttr<BoolAttr, "false">:$interleaved);
+  let results = (outs Tfc_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $cos `,` $sin attr-dict `:` "
+                       "functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Structural ops
+//===----------------------------------------------------------------------===//
+
+def Tfc_TransposeOp : Tfc_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Permutes dimensions";
+  let description = [{
+    Result dimension `i` is input dimension `permutation[i]`. An identity
+    permutation folds away; a transpose of a transpose folds into one.
+
+    ```mlir
+    %0 = tfc.transpose %x {permutation = array<i64: 0, 2, 1, 3>}
+        : (tensor<1x32x4x32xf32>) -> tensor<1x4x32x32xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_Tensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Tfc_ReshapeOp : Tfc_Op<"reshape", [Pure]> {
+  let summary = "Reinterprets the shape (row-major order kept)";
+  let description = [{
+    Same elements in row-major order, new static shape given by the result
+    type; the element counts must match. Reshape to the same type folds away
+    and a reshape of a reshape folds into one.
+
+    ```mlir
+    %0 = tfc.reshape %x : tensor<1x32x128xf32> to tensor<1x32x4x32xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_Tensor:$input);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Tfc_ExpandOp : Tfc_Op<"expand", [Pure]> {
+  let summary = "Broadcasts to a larger shape";
+  let description = [{
+    Broadcasts `input` to the result shape with ONNX/numpy rules (the result
+    shape is given by the result type). Expanding to the same type folds.
+
+    ```mlir
+    %0 = tfc.expand %x : tensor<1x4xf32> to tensor<8x4xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_Tensor:$input);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Tfc_SliceOp : Tfc_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Static strided slice";
+  let description = [{
+    Takes, along each dimension `d`, `sizes[d]` elements starting at
+    `offsets[d]` with step `strides[d]` (all static, strides positive).
+
+    ```mlir
+    %0 = tfc.slice %x {offsets = array<i64: 0, 64>, sizes = array<i64: 32, 64>,
+        strides = array<i64: 1, 1>} : (tensor<32x192xf32>) -> tensor<32x64xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_Tensor:$input, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$strides);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Tfc_ConcatOp : Tfc_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Concatenates tensors along an axis";
+  let description = [{
+    All inputs have the same rank and element type and agree on every
+    dimension but `axis`.
+
+    ```mlir
+    %0 = tfc.concat %a, %b {axis = 1 : i64}
+        : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Tfc_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+}
+
+def Tfc_SplitOp : Tfc_Op<"split", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Splits a tensor along an axis into pieces of given sizes";
+  let description = [{
+    Result `i` holds `sizes[i]` consecutive slices along `axis`; the sizes
+    sum to the dimension.
+
+    ```mlir
+    %q, %k, %v = tfc.split %x {axis = 2 : i64, sizes = array<i64: 128, 128, 128>}
+        : (tensor<1x32x384xf32>) -> (tensor<1x32x128xf32>, tensor<1x32x128xf32>, tensor<1x32x128xf32>)
+    ```
+  }];
+  let arguments = (ins Tfc_Tensor:$input, I64Attr:$axis,
+                       DenseI64ArrayAttr:$sizes);
+  let results = (outs Variadic<Tfc_Tensor>:$results);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Tfc_GatherOp : Tfc_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Gathers slices along an axis (embedding lookup)";
+  let description = [{
+    `result[a..., i..., b...] = data[a..., indices[i...], b...]` with `axis`
+    the position of the gathered dimension; the result shape is
+    `data.shape[:axis] + indices.shape + data.shape[axis+1:]`. Negative
+    indices count from the end; out-of-range indices are a runtime error
+    the kernels clamp.
+
+    ```mlir
+    %0 = tfc.gather %emb, %ids {axis = 0 : i64}
+        : (tensor<512x128xf32>, tensor<1x32xi64>) -> tensor<1x32x128xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_Tensor:$data, Tfc_IndexTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs Tfc_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` "
+                       "functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Fusion
+//===----------------------------------------------------------------------===//
+
+def Tfc_FusionOp : Tfc_Op<"fusion", [IsolatedFromAbove,
+    SingleBlockImplicitTerminator<"YieldOp">, RecursiveMemoryEffects]> {
+  let summary = "A group of ops that becomes one GPU kernel";
+  let description = [{
+    The body (isolated from above) computes the results from the block
+    arguments, which stand for `inputs`; it ends with `tfc.yield`. Each
+    fusion is lowered to exactly one kernel: values inside it never travel
+    through HBM. `kind` names the kernel family the group was formed for.
+
+    ```mlir
+    %0 = tfc.fusion "layer_norm" (%x, %g, %b) : (tensor<32x128xf32>,
+        tensor<128xf32>, tensor<128xf32>) -> tensor<32x128xf32> {
+    ^bb0(%a: tensor<32x128xf32>, %s: tensor<128xf32>, %t: tensor<128xf32>):
+      %1 = tfc.layer_norm %a, %s, %t {axis = 1 : i64, epsilon = 1.0e-05 : f32}
+          : (tensor<32x128xf32>, tensor<128xf32>, tensor<128xf32>) -> tensor<32x128xf32>
+      tfc.yield %1 : tensor<32x128xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<Tfc_Tensor>:$inputs, StrAttr:$kind);
+  let results = (outs Variadic<Tfc_Tensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$kind `(` $inputs `)` attr-dict `:` "
+                       "functional-type($inputs, $results) $body";
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "::mlir::TypeRange":$resultTypes,
+      "::mlir::ValueRange":$inputs, "::llvm::StringRef":$kind)>];
+  let extraClassDeclaration = [{
+    ::mlir::Block &getBodyBlock() { return getBody().front(); }
+  }];
+}
+
+def Tfc_YieldOp : Tfc_Op<"yield", [Pure, Terminator, HasParent<"FusionOp">,
+    ReturnLike]> {
+  let summary = "Returns the results of a tfc.fusion body";
+  let arguments = (ins Variadic<Tfc_Tensor>:$values);
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, {}); }]>];
+}
+
+#endif // TFC_OPS_TD
