@@ -23,7 +23,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.tfc_tools_dir, config.llvm_tools_dir]
-tools = ["tfc-opt", "FileCheck", "not", "count"]
+tools = ["tfc-opt", "tfc-reference", "FileCheck", "not", "count"]
 llvm_config.add_tool_substitutions(
     [t for t in tools if t not in ("FileCheck", "not", "count")], tool_dirs)
 for t in ("FileCheck", "not", "count"):

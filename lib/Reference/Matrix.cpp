@@ -1,0 +1,204 @@
+//===- Matrix.cpp - reference kernels of matmul, attention, rope -*- C++ -*-===//
+//
+// tfc.matmul (broadcast batch dims, transpose flags), tfc.attention (scale,
+// additive mask, causal, sliding window, ALiBi, GQA/MQA) computed the naive
+// way with the full score matrix, and tfc.rope in its rotate-half and
+// interleaved forms. Products accumulate in double (int64 for integers).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tfc;
+using namespace mlir::tfc::reference;
+
+FailureOr<Tensor> reference::evaluateMatmul(MatmulOp op, const Tensor &lhs,
+                                            const Tensor &rhs) {
+  RankedTensorType type = resultType(op);
+  Tensor result(type);
+  int64_t rank = type.getRank();
+  int64_t m = type.getDimSize(rank - 2), n = type.getDimSize(rank - 1);
+  ArrayRef<int64_t> lShape = lhs.getShape(), rShape = rhs.getShape();
+  int64_t lRank = lhs.getRank(), rRank = rhs.getRank();
+  int64_t k = lShape[lRank - (op.getTransposeLhs() ? 2 : 1)];
+
+  // Element strides of the logical [M, K] and [K, N] matrices.
+  int64_t lRowStride = lShape[lRank - 1], rRowStride = rShape[rRank - 1];
+  int64_t lsM = op.getTransposeLhs() ? 1 : lRowStride;
+  int64_t lsK = op.getTransposeLhs() ? lRowStride : 1;
+  int64_t rsK = op.getTransposeRhs() ? 1 : rRowStride;
+  int64_t rsN = op.getTransposeRhs() ? rRowStride : 1;
+
+  // Matrix offsets of each batch, with the batch dims broadcast.
+  ArrayRef<int64_t> batch = type.getShape().drop_back(2);
+  int64_t lMatrix = lShape[lRank - 2] * lShape[lRank - 1];
+  int64_t rMatrix = rShape[rRank - 2] * rShape[rRank - 1];
+  SmallVector<int64_t> lStrides =
+      broadcastStrides(lShape.drop_back(2), batch);
+  SmallVector<int64_t> rStrides =
+      broadcastStrides(rShape.drop_back(2), batch);
+  StridedWalk walk(batch, {lStrides, rStrides});
+  int64_t batches = 1;
+  for (int64_t b : batch)
+    batches *= b;
+
+  for (int64_t b = 0; b < batches; ++b, walk.next()) {
+    int64_t lBase = walk.offset(0) * lMatrix;
+    int64_t rBase = walk.offset(1) * rMatrix;
+    int64_t oBase = b * m * n;
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t l = lBase + i * lsM, r = rBase + j * rsN;
+        if (result.isFloat()) {
+          double acc = 0;
+          for (int64_t p = 0; p < k; ++p)
+            acc += lhs.floats[l + p * lsK] * rhs.floats[r + p * rsK];
+          result.floats[oBase + i * n + j] = acc;
+        } else {
+          uint64_t acc = 0;
+          for (int64_t p = 0; p < k; ++p)
+            acc += static_cast<uint64_t>(lhs.ints[l + p * lsK]) *
+                   static_cast<uint64_t>(rhs.ints[r + p * rsK]);
+          result.ints[oBase + i * n + j] = static_cast<int64_t>(acc);
+        }
+      }
+    }
+  }
+  roundToElementType(result);
+  return result;
+}
+
+SmallVector<double> reference::alibiSlopes(int64_t numHeads) {
+  // Press et al., "Train Short, Test Long", get_slopes(): for a power of two
+  // n, slope_h = 2^(-8 (h + 1) / n); otherwise the slopes of the closest
+  // smaller power of two, then every other slope of twice that power.
+  auto powerOfTwoSlopes = [](int64_t n) {
+    SmallVector<double> slopes;
+    for (int64_t h = 0; h < n; ++h)
+      slopes.push_back(std::exp2(-8.0 * static_cast<double>(h + 1) /
+                                 static_cast<double>(n)));
+    return slopes;
+  };
+  if (numHeads <= 0)
+    return {};
+  int64_t closest = 1;
+  while (closest * 2 <= numHeads)
+    closest *= 2;
+  SmallVector<double> slopes = powerOfTwoSlopes(closest);
+  if (closest == numHeads)
+    return slopes;
+  SmallVector<double> extra = powerOfTwoSlopes(2 * closest);
+  for (int64_t i = 0; static_cast<int64_t>(slopes.size()) < numHeads; i += 2)
+    slopes.push_back(extra[i]);
+  return slopes;
+}
+
+FailureOr<Tensor> reference::evaluateAttention(AttentionOp op,
+                                               const Tensor &query,
+                                               const Tensor &key,
+                                               const Tensor &value,
+                                               const Tensor *mask) {
+  RankedTensorType type = resultType(op);
+  Tensor result(type);
+  ArrayRef<int64_t> q = query.getShape(), kv = key.getShape();
+  int64_t batch = q[0], heads = q[1], sq = q[2], d = q[3];
+  int64_t kvHeads = kv[1], skv = kv[2], dv = value.getShape()[3];
+  int64_t group = heads / kvHeads;
+  double scale = op.getScale().convertToDouble();
+  bool causal = op.getCausal();
+  int64_t window = op.getWindow();
+  // Query row i sits at absolute position i + (Skv - Sq) among the keys.
+  int64_t shift = skv - sq;
+  SmallVector<double> slopes;
+  if (op.getAlibi())
+    slopes = alibiSlopes(heads);
+  SmallVector<int64_t> maskStrides;
+  if (mask)
+    maskStrides = broadcastStrides(mask->getShape(), {batch, heads, sq, skv});
+
+  std::vector<double> scores(skv);
+  std::vector<char> live(skv);
+  for (int64_t b = 0; b < batch; ++b) {
+    for (int64_t h = 0; h < heads; ++h) {
+      int64_t hk = h / group;
+      const double *kBase = key.floats.data() + (b * kvHeads + hk) * skv * d;
+      const double *vBase =
+          value.floats.data() + (b * kvHeads + hk) * skv * dv;
+      for (int64_t i = 0; i < sq; ++i) {
+        const double *qRow = query.floats.data() + ((b * heads + h) * sq + i) * d;
+        int64_t pos = i + shift;
+        double max = -INFINITY;
+        for (int64_t j = 0; j < skv; ++j) {
+          bool masked = (causal && j > pos) ||
+                        (window > 0 && j < pos - (window - 1));
+          live[j] = !masked;
+          if (masked)
+            continue;
+          double s = 0;
+          for (int64_t p = 0; p < d; ++p)
+            s += qRow[p] * kBase[j * d + p];
+          s *= scale;
+          if (mask)
+            s += mask->floats[b * maskStrides[0] + h * maskStrides[1] +
+                              i * maskStrides[2] + j * maskStrides[3]];
+          // Relative to the query's position; the row constant
+          // -slope * pos does not change the softmax.
+          if (!slopes.empty())
+            s += slopes[h] * static_cast<double>(j - pos);
+          scores[j] = s;
+          max = std::max(max, s);
+        }
+        double *out = result.floats.data() + ((b * heads + h) * sq + i) * dv;
+        // A row with every key masked (or all scores -inf) gives zeros, as
+        // flash attention kernels do.
+        if (max == -INFINITY)
+          continue;
+        double sum = 0;
+        for (int64_t j = 0; j < skv; ++j) {
+          if (!live[j])
+            continue;
+          scores[j] = std::exp(scores[j] - max);
+          sum += scores[j];
+        }
+        for (int64_t j = 0; j < skv; ++j) {
+          if (!live[j])
+            continue;
+          double p = scores[j] / sum;
+          for (int64_t e = 0; e < dv; ++e)
+            out[e] += p * vBase[j * dv + e];
+        }
+      }
+    }
+  }
+  roundToElementType(result);
+  return result;
+}
+
+FailureOr<Tensor> reference::evaluateRope(RopeOp op, const Tensor &input,
+                                          const Tensor &cos,
+                                          const Tensor &sin) {
+  RankedTensorType type = resultType(op);
+  Tensor result(type);
+  int64_t dim = type.getShape().back(), half = dim / 2;
+  bool interleaved = op.getInterleaved();
+  StridedWalk walk(type.getShape(),
+                   {broadcastStrides(cos.getShape(), type.getShape()),
+                    broadcastStrides(sin.getShape(), type.getShape())});
+  for (int64_t i = 0, n = result.getNumElements(); i < n; ++i, walk.next()) {
+    int64_t c = i % dim;
+    double rotated;
+    if (interleaved)
+      // Pairs (2p, 2p+1): rotated = (-x[2p+1], x[2p]).
+      rotated = (c % 2 == 0) ? -input.floats[i + 1] : input.floats[i - 1];
+    else
+      // Pairs (p, p + D/2): rotated = (-x[p + D/2], x[p]).
+      rotated = c < half ? -input.floats[i + half] : input.floats[i - half];
+    result.floats[i] = input.floats[i] * cos.floats[walk.offset(0)] +
+                       rotated * sin.floats[walk.offset(1)];
+  }
+  roundToElementType(result);
+  return result;
+}
