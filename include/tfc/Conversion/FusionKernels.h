@@ -1,0 +1,41 @@
+//===- FusionKernels.h - kernel bodies for tfc.fusion groups ----*- C++ -*-===//
+//
+// The interface between the host-side lowering (which outlines every
+// tfc.fusion into a gpu.func and launches it) and the kernel families that
+// emit each kernel's body from the ops inside the fusion.
+//
+// Kernel ABI: the gpu.func takes one memref argument per fusion input, in
+// order, then one per fusion result; all memrefs have static shapes and the
+// identity layout (they become bare device pointers). The body is written with
+// gpu (thread/block ids), scf, arith, math and memref ops only, so that the
+// upstream NVVM lowering turns it into PTX.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFC_CONVERSION_FUSIONKERNELS_H
+#define TFC_CONVERSION_FUSIONKERNELS_H
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "tfc/Dialect/TfcDialect.h"
+#include "tfc/Dialect/TfcOps.h"
+
+#include <array>
+
+namespace mlir::tfc {
+
+/// How the host launches a kernel.
+struct LaunchConfig {
+  std::array<int64_t, 3> grid = {1, 1, 1};
+  std::array<int64_t, 3> block = {1, 1, 1};
+  int64_t dynamicSharedMemoryBytes = 0;
+};
+
+/// Emits the body of `func` (an empty gpu.func with the ABI above) computing
+/// `fusion`, and returns the launch configuration. Emits an error at the op's
+/// location and fails for ops or forms no kernel family supports yet.
+FailureOr<LaunchConfig> emitFusionKernel(FusionOp fusion, gpu::GPUFuncOp func,
+                                         TargetAttr target);
+
+} // namespace mlir::tfc
+
+#endif // TFC_CONVERSION_FUSIONKERNELS_H

@@ -1,0 +1,51 @@
+//===- Pipelines.h - the tfc compile pipeline -------------------*- C++ -*-===//
+//
+// The one registered pipeline that takes imported tfc IR to an artifact.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFC_PIPELINE_PIPELINES_H
+#define TFC_PIPELINE_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir::tfc {
+
+struct CompileOptions : public PassPipelineOptions<CompileOptions> {
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("Target preset: sm_80, sm_90a "
+                                            "(H100) or sm_90a-h200 (H200)"),
+                             llvm::cl::init("sm_90a")};
+  ListOption<std::string> targetOverrides{
+      *this, "target-overrides",
+      llvm::cl::desc("field=value overrides of the target preset")};
+  Option<std::string> artifact{
+      *this, "artifact",
+      llvm::cl::desc("Write the .tfcm artifact here; without it the pipeline "
+                     "stops after PTX generation and only prints IR")};
+  Option<std::string> ptxas{
+      *this, "ptxas",
+      llvm::cl::desc("ptxas for the cubin: auto, none, or a path"),
+      llvm::cl::init("auto")};
+  Option<std::string> externalWeightsFile{
+      *this, "external-weights-file",
+      llvm::cl::desc("File the external weights are read from at load time")};
+  Option<std::string> stopAfter{
+      *this, "stop-after",
+      llvm::cl::desc("Stop after a stage: graph (fusions formed), kernels "
+                     "(kernels outlined, memory planned), nvvm (kernels in "
+                     "the NVVM dialect), ptx (gpu.binary); default: all"),
+      llvm::cl::init("")};
+};
+
+/// Adds the whole compile: target, graph passes, fusion, kernel outlining,
+/// memory plan, NVVM lowering, PTX/cubin, artifact.
+void buildCompilePipeline(OpPassManager &pm, const CompileOptions &options);
+
+/// Registers `tfc-compile` with the pass registry.
+void registerTfcPipelines();
+
+} // namespace mlir::tfc
+
+#endif // TFC_PIPELINE_PIPELINES_H

@@ -1,0 +1,258 @@
+//===- LowerFusionsToKernels.cpp - fusions to GPU kernels + launches ------===//
+//
+// Turns the tensor-level entry function into a buffer-level launch program:
+// each tfc.fusion is outlined into a gpu.func kernel (its body emitted by the
+// kernel families in FusionKernels), and the function is rewritten on
+// memrefs in destination-passing style with one gpu.launch_func per fusion.
+// This is the one place where tensors become buffers: reshapes become views,
+// parameters become memref.globals, results are written in place by the
+// kernel that produces them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfc/Conversion/FusionKernels.h"
+#include "tfc/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace mlir::tfc {
+#define GEN_PASS_DEF_LOWERFUSIONSTOKERNELS
+#include "tfc/Conversion/Passes.h.inc"
+} // namespace mlir::tfc
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+static MemRefType toMemRef(Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  return MemRefType::get(tensor.getShape(), tensor.getElementType());
+}
+
+/// Makes a symbol-safe kernel name from a fusion kind.
+static std::string kernelName(unsigned index, StringRef kind) {
+  std::string name = "k" + std::to_string(index) + "_";
+  for (char c : kind)
+    name += (llvm::isAlnum(c) ? c : '_');
+  return name;
+}
+
+namespace {
+struct LowerFusionsToKernelsPass
+    : tfc::impl::LowerFusionsToKernelsBase<LowerFusionsToKernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> entries;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.isDeclaration())
+        entries.push_back(func);
+    if (entries.size() != 1) {
+      module.emitError() << "expected exactly one function with a body to "
+                            "compile, found "
+                         << entries.size();
+      return signalPassFailure();
+    }
+    auto target = module->getAttrOfType<TargetAttr>(
+        TargetAttr::getModuleAttrName());
+    if (!target) {
+      module.emitError() << "module has no '" << TargetAttr::getModuleAttrName()
+                         << "' attribute; run tfc-set-target first";
+      return signalPassFailure();
+    }
+    if (failed(lowerFunction(module, entries.front(), target)))
+      return signalPassFailure();
+  }
+
+  LogicalResult lowerFunction(ModuleOp module, func::FuncOp func,
+                              TargetAttr target);
+};
+} // namespace
+
+LogicalResult
+LowerFusionsToKernelsPass::lowerFunction(ModuleOp module, func::FuncOp func,
+                                         TargetAttr target) {
+  MLIRContext *context = module.getContext();
+  Location loc = func.getLoc();
+  Block &body = func.getBody().front();
+  auto returnOp = cast<func::ReturnOp>(body.getTerminator());
+
+  // The new function: inputs, then one output buffer per result.
+  FunctionType oldType = func.getFunctionType();
+  SmallVector<Type> argTypes;
+  for (Type t : oldType.getInputs()) {
+    if (!isa<RankedTensorType>(t) || !cast<RankedTensorType>(t).hasStaticShape())
+      return func.emitError() << "function input of type " << t
+                              << " is not a tensor with a static shape";
+    argTypes.push_back(toMemRef(t));
+  }
+  for (Type t : oldType.getResults()) {
+    if (!isa<RankedTensorType>(t) || !cast<RankedTensorType>(t).hasStaticShape())
+      return func.emitError() << "function result of type " << t
+                              << " is not a tensor with a static shape";
+    argTypes.push_back(toMemRef(t));
+  }
+
+  OpBuilder builder(context);
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  builder.getUnitAttr());
+  builder.setInsertionPointToEnd(module.getBody());
+  auto kernels = gpu::GPUModuleOp::create(builder, loc, kKernelModuleName);
+  SymbolTable moduleSymbols(module);
+
+  builder.setInsertionPoint(func);
+  auto newFunc = func::FuncOp::create(
+      builder, loc, func.getName(), builder.getFunctionType(argTypes, {}));
+  newFunc.setVisibility(func.getVisibility());
+  unsigned numInputs = oldType.getNumInputs();
+  for (unsigned i = 0; i < numInputs; ++i)
+    if (auto name = func.getArgAttrOfType<StringAttr>(i, kNameAttr))
+      newFunc.setArgAttr(i, kNameAttr, name);
+  for (unsigned i = 0; i < oldType.getNumResults(); ++i) {
+    StringAttr name = func.getResultAttrOfType<StringAttr>(i, kNameAttr);
+    if (!name)
+      name = builder.getStringAttr("output" + std::to_string(i));
+    newFunc.setArgAttr(numInputs + i, kNameAttr, name);
+    newFunc.setArgAttr(numInputs + i, kOutputAttr, builder.getUnitAttr());
+  }
+  for (unsigned i = 0; i < numInputs; ++i)
+    if (!newFunc.getArgAttr(i, kNameAttr))
+      newFunc.setArgAttr(i, kNameAttr,
+                         builder.getStringAttr("input" + std::to_string(i)));
+
+  Block *newBody = newFunc.addEntryBlock();
+  builder.setInsertionPointToStart(newBody);
+
+  // Tensor value -> buffer.
+  llvm::DenseMap<Value, Value> buffers;
+  for (unsigned i = 0; i < numInputs; ++i)
+    buffers[body.getArgument(i)] = newBody->getArgument(i);
+
+  // A fusion result returned by the function is written straight into the
+  // output buffer (the first time it is returned).
+  llvm::DenseMap<Value, Value> resultDestinations;
+  for (auto [i, v] : llvm::enumerate(returnOp.getOperands()))
+    if (v.getDefiningOp<FusionOp>() && !resultDestinations.count(v))
+      resultDestinations[v] = newBody->getArgument(numInputs + i);
+
+  auto indexConst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(builder, loc, v);
+  };
+
+  unsigned kernelIndex = 0, weightIndex = 0;
+  for (Operation &op : body.without_terminator()) {
+    if (auto constant = dyn_cast<ConstantOp>(op)) {
+      // Small constants live beside the weights.
+      auto global = memref::GlobalOp::create(
+          builder, op.getLoc(), "__tfc_const" + std::to_string(weightIndex++),
+          builder.getStringAttr("private"), toMemRef(constant.getType()),
+          constant.getValue(), /*constant=*/true, /*alignment=*/nullptr);
+      global->moveBefore(func);
+      moduleSymbols.insert(global);
+      global->setAttr(kNameAttr, builder.getStringAttr(global.getSymName()));
+      buffers[constant.getResult()] = memref::GetGlobalOp::create(
+          builder, op.getLoc(), global.getType(), global.getSymName());
+      continue;
+    }
+    if (auto param = dyn_cast<ParameterOp>(op)) {
+      Attribute init = param.getValueAttr();
+      if (!init)
+        init = builder.getUnitAttr(); // uninitialized: bound at load time
+      auto global = memref::GlobalOp::create(
+          builder, op.getLoc(), "__tfc_w" + std::to_string(weightIndex++),
+          builder.getStringAttr("private"), toMemRef(param.getType()), init,
+          /*constant=*/static_cast<bool>(param.getValueAttr()),
+          /*alignment=*/nullptr);
+      global->moveBefore(func);
+      moduleSymbols.insert(global);
+      global->setAttr(kNameAttr, param.getNameAttr());
+      if (!param.getValueAttr())
+        global->setAttr(kExternalAttr, builder.getUnitAttr());
+      buffers[param.getResult()] = memref::GetGlobalOp::create(
+          builder, op.getLoc(), global.getType(), global.getSymName());
+      continue;
+    }
+    if (auto reshape = dyn_cast<ReshapeOp>(op)) {
+      // Contiguous row-major data: a reshape is a view.
+      auto type = toMemRef(reshape.getType());
+      SmallVector<int64_t> strides(type.getRank(), 1);
+      for (int64_t d = type.getRank() - 2; d >= 0; --d)
+        strides[d] = strides[d + 1] * type.getDimSize(d + 1);
+      buffers[reshape.getResult()] = memref::ReinterpretCastOp::create(
+          builder, op.getLoc(), type, buffers.lookup(reshape.getInput()),
+          /*offset=*/0, type.getShape(), strides);
+      continue;
+    }
+    auto fusion = dyn_cast<FusionOp>(op);
+    if (!fusion)
+      return op.emitOpError()
+             << "has no kernel: only tfc.fusion groups, constants, "
+                "parameters and reshapes can be compiled at this point (run "
+                "tfc-wrap-in-fusions first)";
+
+    // Outline the kernel.
+    SmallVector<Type> kernelArgs;
+    for (Value v : fusion.getInputs())
+      kernelArgs.push_back(toMemRef(v.getType()));
+    for (Type t : fusion.getResultTypes())
+      kernelArgs.push_back(toMemRef(t));
+    OpBuilder kernelBuilder = OpBuilder::atBlockEnd(kernels.getBody());
+    auto kernel = gpu::GPUFuncOp::create(
+        kernelBuilder, fusion.getLoc(),
+        kernelName(kernelIndex++, fusion.getKind()),
+        kernelBuilder.getFunctionType(kernelArgs, {}));
+    kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                    kernelBuilder.getUnitAttr());
+    FailureOr<LaunchConfig> config = emitFusionKernel(fusion, kernel, target);
+    if (failed(config))
+      return failure();
+
+    // Launch it on buffers.
+    SmallVector<Value> operands;
+    for (Value v : fusion.getInputs()) {
+      Value buffer = buffers.lookup(v);
+      if (!buffer)
+        return fusion.emitOpError() << "input has no buffer";
+      operands.push_back(buffer);
+    }
+    for (Value result : fusion.getResults()) {
+      Value buffer = resultDestinations.lookup(result);
+      if (!buffer)
+        buffer = memref::AllocOp::create(builder, fusion.getLoc(),
+                                         toMemRef(result.getType()));
+      buffers[result] = buffer;
+      operands.push_back(buffer);
+    }
+    gpu::KernelDim3 grid{indexConst(config->grid[0]),
+                         indexConst(config->grid[1]),
+                         indexConst(config->grid[2])};
+    gpu::KernelDim3 block{indexConst(config->block[0]),
+                          indexConst(config->block[1]),
+                          indexConst(config->block[2])};
+    Value smem;
+    if (config->dynamicSharedMemoryBytes > 0)
+      smem = arith::ConstantIntOp::create(builder, fusion.getLoc(),
+                                          config->dynamicSharedMemoryBytes, 32);
+    gpu::LaunchFuncOp::create(builder, fusion.getLoc(), kernel, grid, block,
+                              smem, operands);
+  }
+
+  // Results not written in place are copied into their output buffer.
+  for (auto [i, v] : llvm::enumerate(returnOp.getOperands())) {
+    Value out = newBody->getArgument(numInputs + i);
+    Value buffer = buffers.lookup(v);
+    if (!buffer)
+      return returnOp.emitOpError() << "returns a value without a buffer";
+    if (buffer != out)
+      memref::CopyOp::create(builder, returnOp.getLoc(), buffer, out);
+  }
+  func::ReturnOp::create(builder, returnOp.getLoc());
+
+  StringAttr symName = func.getSymNameAttr();
+  func.erase();
+  newFunc.setSymName(symName);
+  return success();
+}

@@ -1,0 +1,93 @@
+//===- Pipelines.cpp - the tfc compile pipeline ---------------------------===//
+//
+// The whole flow of one model in one readable place: the graph passes that
+// exist, fusion (one op per kernel until the fusion pass lands), kernel
+// outlining and the memory plan, the NVVM lowering of the kernels, PTX and
+// cubin, and the artifact. `tfc-opt --tfc-compile="..."` runs it; each stage
+// can also be run alone with its own pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfc/Pipeline/Pipelines.h"
+
+#include "tfc/Conversion/Passes.h"
+#include "tfc/Passes/Passes.h"
+#include "tfc/Target/Passes.h"
+
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+/// Lowers the kernels of every gpu.module to the NVVM/LLVM dialects.
+static void addKernelToNvvmPasses(OpPassManager &pm) {
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createSCFToControlFlowPass());
+  kernels.addPass(memref::createExpandStridedMetadataPass());
+  kernels.addPass(createLowerAffinePass());
+  ConvertGpuOpsToNVVMOpsOptions toNvvm;
+  toNvvm.useBarePtrCallConv = true;
+  kernels.addPass(createConvertGpuOpsToNVVMOps(toNvvm));
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
+                                     const CompileOptions &options) {
+  // Graph level.
+  SetTargetOptions target;
+  target.preset = options.target;
+  target.overrides.assign(options.targetOverrides.begin(),
+                          options.targetOverrides.end());
+  pm.addPass(createSetTarget(target));
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createWrapInFusions());
+  if (options.stopAfter == "graph")
+    return;
+
+  // Kernels and buffers.
+  pm.addPass(createLowerFusionsToKernels());
+  pm.addNestedPass<func::FuncOp>(createPlanMemory());
+  if (options.stopAfter == "kernels")
+    return;
+
+  // Device code.
+  addKernelToNvvmPasses(pm);
+  std::string arch = options.target == "sm_80" ? "sm_80" : "sm_90a";
+  GpuNVVMAttachTargetOptions attach;
+  attach.chip = arch;
+  attach.features = arch == "sm_80" ? "+ptx70" : "+ptx80";
+  attach.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(attach));
+  if (options.stopAfter == "nvvm")
+    return;
+  GpuModuleToBinaryPassOptions toBinary;
+  toBinary.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(toBinary));
+  if (options.stopAfter == "ptx" || options.artifact.empty())
+    return;
+
+  SerializeArtifactOptions serialize;
+  serialize.path = options.artifact;
+  serialize.ptxas = options.ptxas;
+  serialize.externalWeightsFile = options.externalWeightsFile;
+  pm.addPass(createSerializeArtifact(serialize));
+}
+
+void mlir::tfc::registerTfcPipelines() {
+  PassPipelineRegistration<CompileOptions>(
+      "tfc-compile",
+      "Compile a tfc module (e.g. an imported ONNX model) to GPU kernels and "
+      "a .tfcm artifact: set target, canonicalize, one fusion per op, outline "
+      "kernels, plan memory, lower to NVVM, PTX (+ cubin via ptxas), write "
+      "the artifact. Example: --tfc-compile=\"target=sm_90a "
+      "artifact=model.tfcm\"",
+      buildCompilePipeline);
+}

@@ -1,0 +1,408 @@
+//===- SerializeArtifact.cpp - write the .tfcm artifact -------------------===//
+//
+// The last step of a compile: turns the final module (a gpu.binary holding
+// the kernels' PTX and the planned host launch program) into the artifact
+// that the runtime loads. The format and its writer are shared with the
+// runtime (runtime/include/tfc/ArtifactWriter.h); this pass only maps MLIR
+// values to the writer's buffer references, and builds a cubin with ptxas
+// when the CUDA toolkit is present.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfc/Target/Passes.h"
+
+#include "tfc/ArtifactWriter.h"
+#include "tfc/Conversion/Passes.h"
+#include "tfc/Dialect/TfcDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+namespace mlir::tfc {
+#define GEN_PASS_DEF_SERIALIZEARTIFACT
+#include "tfc/Target/Passes.h.inc"
+} // namespace mlir::tfc
+
+using namespace mlir;
+using namespace mlir::tfc;
+namespace artifact = ::tfc::artifact;
+
+/// The artifact dtype of an element type, if it has one.
+static std::optional<artifact::DType> toDType(Type type) {
+  if (type.isF32())
+    return artifact::DType::F32;
+  if (type.isF16())
+    return artifact::DType::F16;
+  if (type.isBF16())
+    return artifact::DType::BF16;
+  if (type.isInteger(64))
+    return artifact::DType::I64;
+  if (type.isInteger(32))
+    return artifact::DType::I32;
+  if (type.isInteger(8))
+    return artifact::DType::I8;
+  if (type.isInteger(1))
+    return artifact::DType::Bool;
+  return std::nullopt;
+}
+
+/// The bytes of an elements attribute in C order (i1 as one byte each).
+static FailureOr<std::string> elementsToBytes(ElementsAttr attr) {
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return failure();
+    ArrayRef<char> data = blob->getData();
+    return std::string(data.data(), data.size());
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (!dense)
+    return failure();
+  Type element = dense.getElementType();
+  int64_t count = dense.getNumElements();
+  if (element.isInteger(1)) {
+    std::string bytes;
+    bytes.reserve(count);
+    for (bool b : dense.getValues<bool>())
+      bytes.push_back(b ? 1 : 0);
+    return bytes;
+  }
+  ArrayRef<char> raw = dense.getRawData();
+  if (!dense.isSplat())
+    return std::string(raw.data(), raw.size());
+  std::string bytes;
+  bytes.reserve(raw.size() * count);
+  for (int64_t i = 0; i < count; ++i)
+    bytes.append(raw.data(), raw.size());
+  return bytes;
+}
+
+static std::vector<int64_t> shapeOf(MemRefType type) {
+  return std::vector<int64_t>(type.getShape().begin(), type.getShape().end());
+}
+
+static uint64_t byteSize(MemRefType type) {
+  int64_t bits = type.getElementTypeBitWidth();
+  return type.getNumElements() * std::max<int64_t>(bits / 8, 1);
+}
+
+/// Finds ptxas for the `auto` mode.
+static std::optional<std::string> findPtxas() {
+  if (const char *home = std::getenv("CUDA_HOME")) {
+    SmallString<256> path(home);
+    llvm::sys::path::append(path, "bin", "ptxas");
+    if (llvm::sys::fs::can_execute(path))
+      return std::string(path);
+  }
+  if (llvm::sys::fs::can_execute("/usr/local/cuda/bin/ptxas"))
+    return std::string("/usr/local/cuda/bin/ptxas");
+  if (auto found = llvm::sys::findProgramByName("ptxas"))
+    return *found;
+  return std::nullopt;
+}
+
+/// Runs ptxas on `ptx` for `arch`; returns the cubin or an error message.
+static FailureOr<std::string> runPtxas(StringRef ptxas, StringRef arch,
+                                       StringRef ptx, std::string &error) {
+  SmallString<128> ptxPath, cubinPath, logPath;
+  if (llvm::sys::fs::createTemporaryFile("tfc", "ptx", ptxPath) ||
+      llvm::sys::fs::createTemporaryFile("tfc", "cubin", cubinPath) ||
+      llvm::sys::fs::createTemporaryFile("tfc", "log", logPath)) {
+    error = "cannot create temporary files for ptxas";
+    return failure();
+  }
+  auto cleanup = llvm::make_scope_exit([&] {
+    llvm::sys::fs::remove(ptxPath);
+    llvm::sys::fs::remove(cubinPath);
+    llvm::sys::fs::remove(logPath);
+  });
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(ptxPath, ec);
+    if (ec) {
+      error = "cannot write " + ptxPath.str().str() + ": " + ec.message();
+      return failure();
+    }
+    out << ptx;
+  }
+  std::string archFlag = ("-arch=" + arch).str();
+  SmallVector<StringRef> args = {ptxas, archFlag, "-O3", ptxPath, "-o",
+                                 cubinPath};
+  std::optional<StringRef> redirects[] = {std::nullopt, logPath.str(),
+                                          logPath.str()};
+  std::string execError;
+  int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects,
+                                     /*SecondsToWait=*/300, 0, &execError);
+  if (rc != 0) {
+    auto log = llvm::MemoryBuffer::getFile(logPath);
+    error = (ptxas + " failed (exit " + Twine(rc) + ")" +
+             (execError.empty() ? "" : ": " + execError) + ": " +
+             (log ? (*log)->getBuffer().trim() : StringRef("")))
+                .str();
+    return failure();
+  }
+  auto cubin = llvm::MemoryBuffer::getFile(cubinPath, /*IsText=*/false);
+  if (!cubin) {
+    error = "ptxas wrote no cubin";
+    return failure();
+  }
+  return (*cubin)->getBuffer().str();
+}
+
+namespace {
+struct SerializeArtifactPass
+    : mlir::tfc::impl::SerializeArtifactBase<SerializeArtifactPass> {
+  using SerializeArtifactBase::SerializeArtifactBase;
+
+  void runOnOperation() override {
+    if (path.empty()) {
+      getOperation().emitError()
+          << "tfc-serialize-artifact needs path=<file.tfcm>";
+      return signalPassFailure();
+    }
+    if (failed(serialize()))
+      return signalPassFailure();
+    markAllAnalysesPreserved();
+  }
+
+  LogicalResult serialize();
+  LogicalResult addKernels(artifact::ArtifactWriter &writer, StringRef arch,
+                           llvm::StringMap<uint32_t> &kernelIndex);
+};
+} // namespace
+
+LogicalResult
+SerializeArtifactPass::addKernels(artifact::ArtifactWriter &writer,
+                                  StringRef arch,
+                                  llvm::StringMap<uint32_t> &kernelIndex) {
+  ModuleOp module = getOperation();
+  auto binary = module.lookupSymbol<gpu::BinaryOp>(kKernelModuleName);
+  if (!binary)
+    return module.emitError()
+           << "no gpu.binary @" << kKernelModuleName
+           << " to serialize; run gpu-module-to-binary{format=isa} first";
+  std::optional<std::string> ptx;
+  for (Attribute attr : binary.getObjects()) {
+    auto object = cast<gpu::ObjectAttr>(attr);
+    if (object.getFormat() == gpu::CompilationTarget::Assembly)
+      ptx = object.getObject().getValue().str();
+  }
+  if (!ptx)
+    return binary.emitError() << "holds no PTX object; run "
+                                 "gpu-module-to-binary with format=isa";
+  // PTX text ends at the first NUL.
+  if (size_t nul = ptx->find('\0'); nul != std::string::npos)
+    ptx->resize(nul);
+  uint32_t moduleIndex = writer.addModule(kKernelModuleName.str());
+
+  std::optional<std::string> ptxasPath;
+  if (ptxas == "auto")
+    ptxasPath = findPtxas();
+  else if (ptxas != "none")
+    ptxasPath = ptxas;
+  if (ptxasPath) {
+    std::string error;
+    FailureOr<std::string> cubin = runPtxas(*ptxasPath, arch, *ptx, error);
+    if (failed(cubin))
+      return binary.emitError() << "building the cubin for " << arch
+                                << " failed: " << error;
+    writer.addModuleImage(moduleIndex, arch.str(), artifact::ImageFormat::Cubin,
+                          std::move(*cubin));
+  }
+  // PTX always travels too, so newer GPUs can JIT it.
+  writer.addModuleImage(moduleIndex, arch.str(), artifact::ImageFormat::Ptx,
+                        *ptx);
+
+  // Kernel names in launch order are added lazily by the caller; record the
+  // entry names the PTX declares so a typo is caught here, not at load time.
+  for (StringRef line : llvm::split(*ptx, '\n')) {
+    line = line.trim();
+    if (!line.consume_front(".visible .entry "))
+      continue;
+    StringRef name = line.take_until([](char c) { return c == '('; }).trim();
+    kernelIndex[name] = writer.addKernel(name.str(), moduleIndex);
+  }
+  return success();
+}
+
+LogicalResult SerializeArtifactPass::serialize() {
+  ModuleOp module = getOperation();
+  auto target =
+      module->getAttrOfType<TargetAttr>(TargetAttr::getModuleAttrName());
+  if (!target)
+    return module.emitError() << "module has no tfc.target";
+  std::string arch = target.getArch().str();
+  artifact::ArtifactWriter writer(arch);
+
+  func::FuncOp entry;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (!func.isDeclaration()) {
+      if (entry)
+        return func.emitError() << "a second host function; an artifact "
+                                   "holds exactly one entry point";
+      entry = func;
+    }
+  if (!entry)
+    return module.emitError() << "no host function to serialize";
+
+  llvm::StringMap<uint32_t> kernelIndex;
+  if (failed(addKernels(writer, arch, kernelIndex)))
+    return failure();
+
+  // Inputs and outputs.
+  llvm::DenseMap<Value, artifact::BufferRef> refs;
+  for (BlockArgument arg : entry.getArguments()) {
+    auto type = dyn_cast<MemRefType>(arg.getType());
+    auto dtype = type ? toDType(type.getElementType()) : std::nullopt;
+    if (!dtype)
+      return entry.emitError() << "argument " << arg.getArgNumber()
+                               << " has unsupported type " << arg.getType();
+    auto name = entry.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kNameAttr);
+    std::string nameStr =
+        name ? name.str() : "arg" + std::to_string(arg.getArgNumber());
+    if (entry.getArgAttr(arg.getArgNumber(), kOutputAttr))
+      refs[arg] = artifact::BufferRef::output(
+          writer.addOutput(nameStr, *dtype, shapeOf(type)));
+    else
+      refs[arg] = artifact::BufferRef::input(
+          writer.addInput(nameStr, *dtype, shapeOf(type)));
+  }
+
+  llvm::StringMap<uint32_t> weightIndex;
+  auto addWeight = [&](memref::GetGlobalOp get) -> FailureOr<uint32_t> {
+    auto found = weightIndex.find(get.getName());
+    if (found != weightIndex.end())
+      return found->second;
+    auto global = module.lookupSymbol<memref::GlobalOp>(get.getNameAttr());
+    if (!global)
+      return get.emitOpError() << "refers to a missing global";
+    MemRefType type = global.getType();
+    auto dtype = toDType(type.getElementType());
+    if (!dtype)
+      return global.emitOpError() << "has unsupported element type "
+                                  << type.getElementType();
+    auto name = global->getAttrOfType<StringAttr>(kNameAttr);
+    std::string nameStr = name ? name.str() : global.getSymName().str();
+    uint32_t index;
+    if (global->hasAttr(kExternalAttr)) {
+      if (externalWeightsFile.empty())
+        return global.emitOpError()
+               << "is an external weight ('" << nameStr
+               << "') but no external-weights-file was given";
+      index = writer.addExternalWeight(nameStr, *dtype, shapeOf(type),
+                                       externalWeightsFile, nameStr, 0);
+    } else {
+      auto init = dyn_cast_if_present<ElementsAttr>(global.getInitialValueAttr());
+      if (!init)
+        return global.emitOpError() << "has no initial value";
+      FailureOr<std::string> bytes = elementsToBytes(init);
+      if (failed(bytes) || bytes->size() != byteSize(type))
+        return global.emitOpError()
+               << "initial value could not be read as " << byteSize(type)
+               << " bytes (a dense_resource blob missing from the file?)";
+      index = writer.addInlineWeight(nameStr, *dtype, shapeOf(type),
+                                     std::move(*bytes));
+    }
+    weightIndex[get.getName()] = index;
+    return index;
+  };
+
+  Block &body = entry.getBody().front();
+  for (Operation &op : body) {
+    if (isa<arith::ConstantOp, func::ReturnOp>(op))
+      continue;
+    if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+      if (!alloc->hasAttr(kArenaAttr))
+        return alloc.emitOpError() << "is not placed in the arena; run "
+                                      "tfc-plan-memory first";
+      writer.setArena(alloc.getType().getNumElements());
+      continue;
+    }
+    if (auto view = dyn_cast<memref::ViewOp>(op)) {
+      std::optional<int64_t> offset = getConstantIntValue(view.getByteShift());
+      if (!offset || !view.getSource().getDefiningOp<memref::AllocOp>())
+        return view.emitOpError() << "is not a constant-offset view of the "
+                                     "arena";
+      refs[view] = artifact::BufferRef::arena(*offset, byteSize(view.getType()));
+      continue;
+    }
+    if (auto get = dyn_cast<memref::GetGlobalOp>(op)) {
+      FailureOr<uint32_t> index = addWeight(get);
+      if (failed(index))
+        return failure();
+      refs[get] = artifact::BufferRef::weight(*index);
+      continue;
+    }
+    if (auto cast = dyn_cast<memref::ReinterpretCastOp>(op)) {
+      if (cast.getStaticOffsets().size() != 1 || cast.getStaticOffsets()[0] != 0)
+        return cast.emitOpError() << "views must start at offset 0";
+      refs[cast] = refs.lookup(cast.getSource());
+      continue;
+    }
+    if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+      auto type = cast<MemRefType>(copy.getSource().getType());
+      writer.addCopy(refs.lookup(copy.getSource()),
+                     refs.lookup(copy.getTarget()), byteSize(type));
+      continue;
+    }
+    if (auto launch = dyn_cast<gpu::LaunchFuncOp>(op)) {
+      StringRef name = launch.getKernelName();
+      auto found = kernelIndex.find(name);
+      if (found == kernelIndex.end())
+        return launch.emitOpError() << "launches '" << name
+                                    << "', which the PTX does not define";
+      auto dim = [&](Value v) -> std::optional<uint32_t> {
+        std::optional<int64_t> c = getConstantIntValue(v);
+        if (!c || *c <= 0 || *c > UINT32_MAX)
+          return std::nullopt;
+        return static_cast<uint32_t>(*c);
+      };
+      gpu::KernelDim3 g = launch.getGridSizeOperandValues();
+      gpu::KernelDim3 b = launch.getBlockSizeOperandValues();
+      auto gx = dim(g.x), gy = dim(g.y), gz = dim(g.z);
+      auto bx = dim(b.x), by = dim(b.y), bz = dim(b.z);
+      if (!gx || !gy || !gz || !bx || !by || !bz)
+        return launch.emitOpError() << "needs constant, positive grid and "
+                                       "block sizes";
+      uint32_t smem = 0;
+      if (Value s = launch.getDynamicSharedMemorySize()) {
+        std::optional<int64_t> c = getConstantIntValue(s);
+        if (!c || *c < 0)
+          return launch.emitOpError() << "needs a constant shared memory size";
+        smem = *c;
+      }
+      std::vector<artifact::KernelArg> args;
+      for (Value operand : launch.getKernelOperands()) {
+        auto found = refs.find(operand);
+        if (found == refs.end())
+          return launch.emitOpError()
+                 << "argument of type " << operand.getType()
+                 << " is not a buffer of the launch program";
+        args.push_back(artifact::KernelArg::buffer(found->second));
+      }
+      writer.addKernelLaunch(found->second, {*gx, *gy, *gz}, {*bx, *by, *bz},
+                             smem, std::move(args));
+      continue;
+    }
+    return op.emitOpError() << "cannot be serialized into an artifact: the "
+                               "runtime executes only kernel launches and "
+                               "copies";
+  }
+
+  std::string error;
+  if (!writer.writeFile(path, error))
+    return module.emitError() << "cannot write artifact '" << path
+                              << "': " << error;
+  return success();
+}
