@@ -9,6 +9,7 @@
 #include "tfc/Dialect/TfcDialect.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
@@ -20,7 +21,12 @@ TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    int64_t smemPerSm, int64_t regsPerSm, int64_t l2Bytes,
                    int64_t hbmBytesPerSecond, int64_t peakF32, int64_t peakF16,
                    int64_t peakBf16, int64_t peakFp8) {
-  if (!arch.starts_with("sm_"))
+  // sm_<digits> with at most one suffix letter (sm_80, sm_90a, sm_100f).
+  StringRef version = arch.starts_with("sm_") ? arch.drop_front(3) : "";
+  StringRef digits = version.take_while(llvm::isDigit);
+  StringRef suffix = version.drop_front(digits.size());
+  if (digits.empty() || suffix.size() > 1 ||
+      (!suffix.empty() && !llvm::isLower(suffix.front())))
     return emitError() << "target arch must look like sm_<NN>[a], got '"
                        << arch << "'";
   for (auto [name, value] :
@@ -98,8 +104,10 @@ FailureOr<TargetAttr> TargetAttr::withOverride(StringRef field,
     // Accept plain integers and exact scientific forms such as 3.35e12.
     double real;
     if (value.getAsInteger(0, ints[intIndex])) {
-      if (value.getAsDouble(real) || real != static_cast<double>(
-                                                 static_cast<int64_t>(real))) {
+      // The range test comes first: casting a double outside int64_t (or a
+      // NaN) to int64_t is undefined behaviour.
+      if (value.getAsDouble(real) || !(real >= -0x1p63 && real < 0x1p63) ||
+          real != static_cast<double>(static_cast<int64_t>(real))) {
         error = ("target field '" + field + "' expects an integer, got '" +
                  value + "'")
                     .str();

@@ -176,8 +176,11 @@ struct FoldWideningCastRoundTrip : OpRewritePattern<CastOp> {
       return failure();
     auto from = dyn_cast<FloatType>(getElementTypeOrSelf(op.getType()));
     auto mid = dyn_cast<FloatType>(getElementTypeOrSelf(inner.getType()));
+    // Exact only if every value of `from` (range and precision) exists in
+    // `mid`: f8E8M0FNU -> f16 is wider but loses the exponent range.
     if (!from || !mid || mid.getWidth() <= from.getWidth() ||
-        mid.getFPMantissaWidth() < from.getFPMantissaWidth())
+        !llvm::APFloat::isRepresentableBy(from.getFloatSemantics(),
+                                          mid.getFloatSemantics()))
       return failure();
     rewriter.replaceOp(op, inner.getInput());
     return success();
@@ -219,7 +222,8 @@ LogicalResult ReduceOp::inferReturnTypes(MLIRContext *,
   auto type = rankedType(adaptor.getInput());
   ArrayRef<int64_t> axes = adaptor.getAxes();
   if (axes.empty())
-    return emitOptionalError(loc, "tfc.reduce needs at least one axis");
+    return emitOptionalError(loc, "tfc.reduce axes is empty; expected at "
+                                   "least one axis");
   for (auto [i, axis] : llvm::enumerate(axes)) {
     if (failed(checkAxis(loc, "tfc.reduce", "axis", axis, type.getRank())))
       return failure();
@@ -275,13 +279,18 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
                                             SmallVectorImpl<Type> &inferred) {
   auto type = rankedType(adaptor.getInput());
   StringRef name = getOperationName();
+  // The custom form cannot tell a lone bias from a scale, and ONNX
+  // LayerNormalization always has a scale.
+  if (adaptor.getBias() && !adaptor.getScale())
+    return emitOptionalError(loc, name, " has a bias but no scale; expected "
+                                        "a scale whenever a bias is given");
   if (failed(checkAxis(loc, name, "axis", adaptor.getAxis(), type.getRank())) ||
       failed(checkNormParam(loc, name, "scale", adaptor.getScale(), type,
                             adaptor.getAxis())) ||
       failed(checkNormParam(loc, name, "bias", adaptor.getBias(), type,
                             adaptor.getAxis())))
     return failure();
-  if (adaptor.getEpsilon().convertToFloat() < 0)
+  if (!(adaptor.getEpsilon().convertToFloat() >= 0))
     return emitOptionalError(loc, name, " epsilon must be non-negative, got ",
                              adaptor.getEpsilon().convertToFloat());
   inferred.push_back(type);
@@ -298,7 +307,7 @@ LogicalResult RmsNormOp::inferReturnTypes(MLIRContext *,
       failed(checkNormParam(loc, name, "scale", adaptor.getScale(), type,
                             adaptor.getAxis())))
     return failure();
-  if (adaptor.getEpsilon().convertToFloat() < 0)
+  if (!(adaptor.getEpsilon().convertToFloat() >= 0))
     return emitOptionalError(loc, name, " epsilon must be non-negative, got ",
                              adaptor.getEpsilon().convertToFloat());
   inferred.push_back(type);
@@ -346,9 +355,12 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
 LogicalResult MatmulOp::verify() {
   if (auto acc = getAccumulatorType()) {
     Type element = getLhs().getType().getElementType();
-    if (isa<FloatType>(element) != isa<FloatType>(*acc))
-      return emitOpError("accumulator type ")
-             << *acc << " does not suit operands of element type " << element;
+    bool isFloat = isa<FloatType>(element);
+    if (isFloat ? !isa<FloatType>(*acc) : !isa<IntegerType>(*acc))
+      return emitOpError("accumulator_type ")
+             << *acc << " does not suit operands of element type " << element
+             << "; expected " << (isFloat ? "a float" : "an integer")
+             << " type";
   }
   return success();
 }
@@ -370,7 +382,10 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
   if (k.getElementType() != q.getElementType() ||
       v.getElementType() != q.getElementType())
     return emitOptionalError(loc, name,
-                             " query, key and value element types differ");
+                             " query, key and value element types differ: ",
+                             typeToString(q.getElementType()), ", ",
+                             typeToString(k.getElementType()), " and ",
+                             typeToString(v.getElementType()));
   if (k.getDimSize(0) != q.getDimSize(0) || v.getDimSize(0) != q.getDimSize(0))
     return emitOptionalError(loc, name, " batch sizes differ: query ",
                              q.getDimSize(0), ", key ", k.getDimSize(0),
@@ -382,17 +397,23 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
     return emitOptionalError(loc, name, " value ", typeToString(v),
                              " does not match key ", typeToString(k),
                              " in heads and sequence length");
-  if (q.getDimSize(1) % k.getDimSize(1) != 0)
+  if (k.getDimSize(1) < 1 || q.getDimSize(1) % k.getDimSize(1) != 0)
     return emitOptionalError(loc, name, " query heads ", q.getDimSize(1),
                              " are not a multiple of key/value heads ",
                              k.getDimSize(1));
-  if (adaptor.getWindow() < 0)
-    return emitOptionalError(loc, name, " window must be >= 0, got ",
-                             adaptor.getWindow());
+  // I64Attr getters return uint64_t: compare the signed value.
+  int64_t window = static_cast<int64_t>(adaptor.getWindow());
+  if (window < 0)
+    return emitOptionalError(loc, name, " window must be >= 0, got ", window);
   SmallVector<int64_t> scores = {q.getDimSize(0), q.getDimSize(1),
                                  q.getDimSize(2), k.getDimSize(2)};
   if (Value mask = adaptor.getMask()) {
     auto m = rankedType(mask);
+    if (m.getElementType() != q.getElementType())
+      return emitOptionalError(loc, name, " mask element type ",
+                               typeToString(m.getElementType()),
+                               " differs from the query's ",
+                               typeToString(q.getElementType()));
     auto b = broadcastShapes(scores, m.getShape());
     if (m.getRank() > 4 || failed(b) || ArrayRef<int64_t>(*b) != ArrayRef<int64_t>(scores))
       return emitOptionalError(loc, name, " mask ", typeToString(m),
@@ -419,6 +440,11 @@ LogicalResult RopeOp::inferReturnTypes(MLIRContext *,
   for (auto [what, v] : {std::pair<StringRef, Value>{"cos", adaptor.getCos()},
                          {"sin", adaptor.getSin()}}) {
     auto t = rankedType(v);
+    if (t.getElementType() != x.getElementType())
+      return emitOptionalError(loc, name, " ", what, " element type ",
+                               typeToString(t.getElementType()),
+                               " differs from the input's ",
+                               typeToString(x.getElementType()));
     auto b = broadcastShapes(x.getShape(), t.getShape());
     if (failed(b) || ArrayRef<int64_t>(*b) != x.getShape())
       return emitOptionalError(loc, name, " ", what, " ", typeToString(t),
@@ -544,9 +570,11 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
     if (strides[d] < 1)
       return emitOptionalError(loc, name, " stride of dimension ", d,
                                " must be positive, got ", strides[d]);
+    // offset + (size - 1) * stride < dim, written so it cannot overflow.
+    int64_t dim = type.getDimSize(d);
     if (sizes[d] < 0 || offsets[d] < 0 ||
-        (sizes[d] > 0 &&
-         offsets[d] + (sizes[d] - 1) * strides[d] >= type.getDimSize(d)))
+        (sizes[d] > 0 && (offsets[d] >= dim ||
+                          sizes[d] - 1 > (dim - 1 - offsets[d]) / strides[d])))
       return emitOptionalError(
           loc, name, " dimension ", d, " reads past the input: offset ",
           offsets[d], ", size ", sizes[d], ", stride ", strides[d],
@@ -668,7 +696,10 @@ LogicalResult FusionOp::verify() {
       return emitOpError("body argument ")
              << i << " has type " << std::get<0>(pair) << " but input " << i
              << " has type " << std::get<1>(pair).getType();
-  auto yield = cast<YieldOp>(block.getTerminator());
+  auto yield = dyn_cast<YieldOp>(&block.back());
+  if (!yield)
+    return emitOpError("body must end with tfc.yield, got ")
+           << block.back().getName();
   if (yield.getValues().getTypes() != getResultTypes())
     return emitOpError("yields ")
            << yield.getValues().getTypes() << " but the fusion returns "

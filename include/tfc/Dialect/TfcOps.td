@@ -52,9 +52,12 @@ def Tfc_ParameterOp : Tfc_Op<"parameter", [Pure]> {
     model's parameter file (ONNX external data or safetensors), bound when the
     compiled artifact is loaded.
 
+    The value attribute carries its own type, so an inline weight shows the
+    type twice (the attribute's, then the result's):
+
     ```mlir
     %w = tfc.parameter "h.0.attn.c_attn.weight" = dense_resource<blob0>
-        : tensor<128x384xf32>
+        : tensor<128x384xf32> : tensor<128x384xf32>
     %e = tfc.parameter "wte.weight" : tensor<50257x768xf16>
     ```
   }];
@@ -242,7 +245,8 @@ def Tfc_LayerNormOp : Tfc_Op<"layer_norm", [Pure, InferTypeOpAdaptor,
     Normalises `input` over the dimensions `[axis, rank)`: subtracts the mean,
     divides by `sqrt(variance + epsilon)` (biased variance), then multiplies
     by `scale` and adds `bias` when given. `scale` and `bias` have the shape
-    of the normalised dimensions (ONNX LayerNormalization semantics).
+    of the normalised dimensions (ONNX LayerNormalization semantics). A
+    `bias` needs a `scale`: the custom form could not tell a lone bias apart.
 
     ```mlir
     %0 = tfc.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-05 : f32}
