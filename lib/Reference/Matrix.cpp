@@ -50,6 +50,18 @@ FailureOr<Tensor> reference::evaluateMatmul(MatmulOp op, const Tensor &lhs,
     int64_t rBase = walk.offset(1) * rMatrix;
     int64_t oBase = b * m * n;
     for (int64_t i = 0; i < m; ++i) {
+      if (result.isFloat() && rsN == 1) {
+        // Row-major rhs: stream its rows (same summation order per output
+        // element as below: p = 0, 1, ..., K-1).
+        double *out = result.floats.data() + oBase + i * n;
+        for (int64_t p = 0; p < k; ++p) {
+          double a = lhs.floats[lBase + i * lsM + p * lsK];
+          const double *row = rhs.floats.data() + rBase + p * rsK;
+          for (int64_t j = 0; j < n; ++j)
+            out[j] += a * row[j];
+        }
+        continue;
+      }
       for (int64_t j = 0; j < n; ++j) {
         int64_t l = lBase + i * lsM, r = rBase + j * rsN;
         if (result.isFloat()) {
