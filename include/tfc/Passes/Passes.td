@@ -30,6 +30,7 @@ def SetTarget : Pass<"tfc-set-target", "::mlir::ModuleOp"> {
                "field=value pairs that override preset fields, e.g. "
                "smem_per_block=101376">,
   ];
+  let dependentDialects = ["::mlir::tfc::TfcDialect"];
 }
 
 def WrapInFusions : Pass<"tfc-wrap-in-fusions", "::mlir::func::FuncOp"> {
