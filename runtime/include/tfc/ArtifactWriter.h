@@ -1,0 +1,580 @@
+//===- tfc/ArtifactWriter.h - Build and serialize .tfcm artifacts --------===//
+//
+// Header-only C++17 writer of the artifact format of tfc/artifact_format.h.
+// The compiler includes it to produce artifacts; the runtime includes it for
+// the value types (DType, BufferRef, KernelArg, LaunchSpec, ...) that its
+// reader fills, so both sides share one C++ picture of the format. Standard
+// library only: no CUDA, no MLIR.
+//
+// The writer records what it is given and does not validate: the runtime's
+// loader is the one validator (run `tfc-run --inspect` on an artifact to check
+// it), and tests use the writer to produce deliberately invalid artifacts.
+//
+// Usage:
+//   tfc::artifact::ArtifactWriter w("sm_90a");
+//   w.setArena(1 << 20);
+//   uint32_t m = w.addModule("main");
+//   w.addModuleImage(m, "sm_90a", ImageFormat::Ptx, ptxText);
+//   uint32_t k = w.addKernel("fused_add", m);
+//   uint32_t a = w.addInput("a", DType::F32, {4, 8});
+//   uint32_t y = w.addOutput("y", DType::F32, {4, 8});
+//   w.addKernelLaunch(k, {1, 1, 1}, {128, 1, 1}, 0,
+//                     {KernelArg::buffer(BufferRef::input(a)),
+//                      KernelArg::buffer(BufferRef::output(y)),
+//                      KernelArg::i32(32)});
+//   std::string err;
+//   if (!w.writeFile("model.tfcm", err)) ...
+//
+//===----------------------------------------------------------------------===//
+#ifndef TFC_ARTIFACTWRITER_H
+#define TFC_ARTIFACTWRITER_H
+
+#include "tfc/artifact_format.h"
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the .tfcm writer assumes a little-endian host"
+#endif
+
+namespace tfc {
+namespace artifact {
+
+enum class DType : uint32_t {
+  F32 = TFCM_DTYPE_F32,
+  F16 = TFCM_DTYPE_F16,
+  BF16 = TFCM_DTYPE_BF16,
+  I64 = TFCM_DTYPE_I64,
+  I32 = TFCM_DTYPE_I32,
+  I8 = TFCM_DTYPE_I8,
+  U8 = TFCM_DTYPE_U8,
+  Bool = TFCM_DTYPE_BOOL,
+};
+
+enum class ImageFormat : uint32_t {
+  Cubin = TFCM_IMAGE_CUBIN,
+  Ptx = TFCM_IMAGE_PTX,
+};
+
+enum class BufferKind : uint32_t {
+  None = 0, ///< Unset: the zeroed reference of a scalar argument or a kernel
+            ///< launch's copy fields; never valid where a buffer is needed
+  Arena = TFCM_BUFFER_ARENA,
+  Input = TFCM_BUFFER_INPUT,
+  Output = TFCM_BUFFER_OUTPUT,
+  Weight = TFCM_BUFFER_WEIGHT,
+};
+
+enum class ArgKind : uint32_t {
+  Buffer = TFCM_ARG_BUFFER,
+  I32 = TFCM_ARG_I32,
+  I64 = TFCM_ARG_I64,
+  F32 = TFCM_ARG_F32,
+};
+
+enum class LaunchKind : uint32_t {
+  Kernel = TFCM_LAUNCH_KERNEL,
+  Copy = TFCM_LAUNCH_COPY,
+};
+
+enum class WeightStorage : uint32_t {
+  Inline = TFCM_WEIGHT_INLINE,
+  External = TFCM_WEIGHT_EXTERNAL,
+};
+
+/// Bytes per element; 0 for a value outside the enum.
+inline size_t dtypeSize(DType dtype) {
+  return tfcmDTypeSize(static_cast<uint32_t>(dtype));
+}
+
+/// "f32", "bf16", ...; "?" for a value outside the enum.
+inline const char *dtypeName(DType dtype) {
+  const char *name = tfcmDTypeName(static_cast<uint32_t>(dtype));
+  return name ? name : "?";
+}
+
+/// A byte range of a device buffer. `extent` 0 means "to the buffer's end".
+struct BufferRef {
+  BufferKind kind = BufferKind::None;
+  uint32_t index = 0;
+  uint64_t offset = 0;
+  uint64_t extent = 0;
+
+  static BufferRef arena(uint64_t offset, uint64_t extent = 0) {
+    return {BufferKind::Arena, 0, offset, extent};
+  }
+  static BufferRef input(uint32_t index, uint64_t offset = 0,
+                         uint64_t extent = 0) {
+    return {BufferKind::Input, index, offset, extent};
+  }
+  static BufferRef output(uint32_t index, uint64_t offset = 0,
+                          uint64_t extent = 0) {
+    return {BufferKind::Output, index, offset, extent};
+  }
+  static BufferRef weight(uint32_t index, uint64_t offset = 0,
+                          uint64_t extent = 0) {
+    return {BufferKind::Weight, index, offset, extent};
+  }
+  bool operator==(const BufferRef &o) const {
+    return kind == o.kind && index == o.index && offset == o.offset &&
+           extent == o.extent;
+  }
+  bool operator!=(const BufferRef &o) const { return !(*this == o); }
+};
+
+/// One kernel argument: a device pointer into a buffer, or a scalar.
+struct KernelArg {
+  ArgKind kind = ArgKind::I32;
+  uint64_t scalarBits = 0; ///< i32/f32 in the low 32 bits
+  BufferRef ref;           ///< Buffer arguments only
+
+  static KernelArg buffer(BufferRef ref) {
+    KernelArg arg;
+    arg.kind = ArgKind::Buffer;
+    arg.ref = ref;
+    return arg;
+  }
+  static KernelArg i32(int32_t value) {
+    KernelArg arg;
+    arg.kind = ArgKind::I32;
+    arg.scalarBits = static_cast<uint32_t>(value);
+    return arg;
+  }
+  static KernelArg i64(int64_t value) {
+    KernelArg arg;
+    arg.kind = ArgKind::I64;
+    arg.scalarBits = static_cast<uint64_t>(value);
+    return arg;
+  }
+  static KernelArg f32(float value) {
+    uint32_t bits;
+    std::memcpy(&bits, &value, sizeof(bits));
+    KernelArg arg;
+    arg.kind = ArgKind::F32;
+    arg.scalarBits = bits;
+    return arg;
+  }
+  bool operator==(const KernelArg &o) const {
+    return kind == o.kind && scalarBits == o.scalarBits && ref == o.ref;
+  }
+  bool operator!=(const KernelArg &o) const { return !(*this == o); }
+};
+
+struct Dim3 {
+  uint32_t x = 1, y = 1, z = 1;
+  bool operator==(const Dim3 &o) const {
+    return x == o.x && y == o.y && z == o.z;
+  }
+  bool operator!=(const Dim3 &o) const { return !(*this == o); }
+};
+
+/// Name, element type and shape of an input, output or weight.
+struct TensorSpec {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+
+  uint64_t numElements() const {
+    uint64_t n = 1;
+    for (int64_t d : shape)
+      n *= static_cast<uint64_t>(d);
+    return n;
+  }
+  uint64_t byteSize() const { return numElements() * dtypeSize(dtype); }
+};
+
+/// Code for one arch: a cubin, or PTX text (without a trailing NUL).
+struct ModuleImage {
+  std::string arch;
+  ImageFormat format = ImageFormat::Ptx;
+  std::string data;
+};
+
+/// The same kernels compiled for one or more arches; the runtime picks one.
+struct ModuleSpec {
+  std::string name;
+  std::vector<ModuleImage> images;
+};
+
+struct KernelSpec {
+  std::string name; ///< entry symbol
+  uint32_t module = 0;
+};
+
+struct WeightSpec {
+  TensorSpec tensor;
+  WeightStorage storage = WeightStorage::Inline;
+  std::string data;         ///< Inline: the tensor's bytes
+  std::string externalPath; ///< External: file relative to the artifact
+  std::string externalName; ///< External: tensor name in that file
+  uint64_t externalOffset = 0;
+};
+
+/// One step of the launch list: a kernel launch or a device-to-device copy.
+/// Copies carry grid = block = {0,0,0}, no arguments and kernel 0.
+struct LaunchSpec {
+  LaunchKind kind = LaunchKind::Kernel;
+  uint32_t kernel = 0;
+  Dim3 grid, block;
+  uint32_t sharedMemBytes = 0;
+  std::vector<KernelArg> args;
+  BufferRef copySrc, copyDst;
+  uint64_t copyBytes = 0;
+};
+
+/// Everything an artifact holds, as plain values.
+struct ArtifactSpec {
+  std::string targetArch;
+  uint64_t arenaSize = 0;
+  uint32_t arenaAlignment = TFCM_DEFAULT_ARENA_ALIGNMENT;
+  std::vector<ModuleSpec> modules;
+  std::vector<KernelSpec> kernels;
+  std::vector<TensorSpec> inputs;
+  std::vector<TensorSpec> outputs;
+  std::vector<WeightSpec> weights;
+  std::vector<LaunchSpec> launches;
+};
+
+namespace detail {
+
+inline uint64_t alignUp(uint64_t value, uint64_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+template <typename T> void appendRecord(std::string &section, const T &record) {
+  section.append(reinterpret_cast<const char *>(&record), sizeof(T));
+}
+
+/// Names, deduplicated, in the STRINGS section.
+class StringTable {
+public:
+  tfcmStringRef add(const std::string &s) {
+    auto it = offsets.find(s);
+    uint32_t offset;
+    if (it != offsets.end()) {
+      offset = it->second;
+    } else {
+      offset = static_cast<uint32_t>(bytes.size());
+      bytes += s;
+      offsets.emplace(s, offset);
+    }
+    return tfcmStringRef{offset, static_cast<uint32_t>(s.size())};
+  }
+  std::string bytes;
+
+private:
+  std::map<std::string, uint32_t> offsets;
+};
+
+inline tfcmTensor encodeTensor(const TensorSpec &t, StringTable &strings,
+                               std::string &dims) {
+  tfcmTensor record{};
+  record.name = strings.add(t.name);
+  record.dtype = static_cast<uint32_t>(t.dtype);
+  record.rank = static_cast<uint32_t>(t.shape.size());
+  record.dimsBegin = static_cast<uint32_t>(dims.size() / sizeof(int64_t));
+  record.byteSize = t.byteSize();
+  for (int64_t d : t.shape)
+    appendRecord(dims, d);
+  return record;
+}
+
+inline tfcmBufferRef encodeBufferRef(const BufferRef &ref) {
+  return tfcmBufferRef{static_cast<uint32_t>(ref.kind), ref.index, ref.offset,
+                       ref.extent};
+}
+
+} // namespace detail
+
+/// Serializes `spec` into the bytes of a .tfcm file (format version 1).
+inline std::string serializeArtifact(const ArtifactSpec &spec) {
+  using detail::appendRecord;
+  detail::StringTable strings;
+  std::string sections[TFCM_SECTION_COUNT];
+  std::string &images = sections[TFCM_SECTION_IMAGES];
+  std::string &imageData = sections[TFCM_SECTION_IMAGE_DATA];
+  std::string &dims = sections[TFCM_SECTION_DIMS];
+  std::string &args = sections[TFCM_SECTION_ARGS];
+  std::string &weightData = sections[TFCM_SECTION_WEIGHT_DATA];
+
+  tfcmMeta meta{};
+  meta.targetArch = strings.add(spec.targetArch);
+  meta.arenaSize = spec.arenaSize;
+  meta.arenaAlignment = spec.arenaAlignment;
+  appendRecord(sections[TFCM_SECTION_META], meta);
+
+  for (const ModuleSpec &module : spec.modules) {
+    tfcmModule record{};
+    record.name = strings.add(module.name);
+    record.imageBegin =
+        static_cast<uint32_t>(images.size() / sizeof(tfcmImage));
+    record.imageCount = static_cast<uint32_t>(module.images.size());
+    for (const ModuleImage &image : module.images) {
+      imageData.resize(detail::alignUp(imageData.size(), 16), '\0');
+      tfcmImage imageRecord{};
+      imageRecord.arch = strings.add(image.arch);
+      imageRecord.format = static_cast<uint32_t>(image.format);
+      imageRecord.dataOffset = imageData.size();
+      imageRecord.dataSize = image.data.size();
+      imageData += image.data;
+      appendRecord(images, imageRecord);
+    }
+    appendRecord(sections[TFCM_SECTION_MODULES], record);
+  }
+
+  for (const KernelSpec &kernel : spec.kernels) {
+    tfcmKernel record{};
+    record.name = strings.add(kernel.name);
+    record.moduleIndex = kernel.module;
+    appendRecord(sections[TFCM_SECTION_KERNELS], record);
+  }
+
+  for (const TensorSpec &t : spec.inputs)
+    appendRecord(sections[TFCM_SECTION_INPUTS],
+                 detail::encodeTensor(t, strings, dims));
+  for (const TensorSpec &t : spec.outputs)
+    appendRecord(sections[TFCM_SECTION_OUTPUTS],
+                 detail::encodeTensor(t, strings, dims));
+
+  for (const WeightSpec &w : spec.weights) {
+    tfcmWeight record{};
+    record.tensor = detail::encodeTensor(w.tensor, strings, dims);
+    record.storage = static_cast<uint32_t>(w.storage);
+    if (w.storage == WeightStorage::Inline) {
+      weightData.resize(
+          detail::alignUp(weightData.size(), TFCM_WEIGHT_ALIGNMENT), '\0');
+      record.dataOffset = weightData.size();
+      weightData += w.data;
+    } else {
+      record.dataOffset = w.externalOffset;
+      record.externalPath = strings.add(w.externalPath);
+      record.externalName = strings.add(w.externalName);
+    }
+    appendRecord(sections[TFCM_SECTION_WEIGHTS], record);
+  }
+
+  for (const LaunchSpec &launch : spec.launches) {
+    tfcmLaunch record{};
+    record.kind = static_cast<uint32_t>(launch.kind);
+    record.kernelIndex = launch.kernel;
+    const Dim3 *dim3s[2] = {&launch.grid, &launch.block};
+    uint32_t *fields[2] = {record.grid, record.block};
+    for (int i = 0; i < 2; ++i) {
+      fields[i][0] = dim3s[i]->x;
+      fields[i][1] = dim3s[i]->y;
+      fields[i][2] = dim3s[i]->z;
+    }
+    record.sharedMemBytes = launch.sharedMemBytes;
+    record.argBegin = static_cast<uint32_t>(args.size() / sizeof(tfcmArg));
+    record.argCount = static_cast<uint32_t>(launch.args.size());
+    for (const KernelArg &arg : launch.args) {
+      tfcmArg argRecord{};
+      argRecord.kind = static_cast<uint32_t>(arg.kind);
+      argRecord.scalarBits = arg.scalarBits;
+      if (arg.kind == ArgKind::Buffer)
+        argRecord.buffer = detail::encodeBufferRef(arg.ref);
+      appendRecord(args, argRecord);
+    }
+    if (launch.kind == LaunchKind::Copy) {
+      record.copySrc = detail::encodeBufferRef(launch.copySrc);
+      record.copyDst = detail::encodeBufferRef(launch.copyDst);
+      record.copyBytes = launch.copyBytes;
+    }
+    appendRecord(sections[TFCM_SECTION_LAUNCHES], record);
+  }
+  sections[TFCM_SECTION_STRINGS] = std::move(strings.bytes);
+
+  // Layout: header, section table, then the sections in table order.
+  tfcmSection table[TFCM_SECTION_COUNT];
+  uint64_t offset = TFCM_SECTION_TABLE_END;
+  for (uint32_t i = 0; i < TFCM_SECTION_COUNT; ++i) {
+    uint64_t alignment = i == TFCM_SECTION_WEIGHT_DATA ? TFCM_WEIGHT_ALIGNMENT
+                                                       : TFCM_SECTION_ALIGNMENT;
+    offset = detail::alignUp(offset, alignment);
+    table[i] = tfcmSection{offset, sections[i].size()};
+    offset += sections[i].size();
+  }
+
+  std::string file(offset, '\0');
+  std::memcpy(&file[TFCM_HEADER_SIZE], table, sizeof(table));
+  for (uint32_t i = 0; i < TFCM_SECTION_COUNT; ++i)
+    if (!sections[i].empty())
+      std::memcpy(&file[table[i].offset], sections[i].data(),
+                  sections[i].size());
+
+  tfcmHeader header{};
+  std::memcpy(header.magic, TFCM_MAGIC, TFCM_MAGIC_SIZE);
+  header.version = TFCM_FORMAT_VERSION;
+  header.fileSize = file.size();
+  header.checksum =
+      tfcmFnv1a64(TFCM_FNV1A64_OFFSET_BASIS, file.data() + TFCM_HEADER_SIZE,
+                  file.size() - TFCM_HEADER_SIZE);
+  header.sectionCount = TFCM_SECTION_COUNT;
+  std::memcpy(&file[0], &header, sizeof(header));
+  return file;
+}
+
+/// Builder for an artifact: add the parts in any order, then serialize.
+/// Every add* returns the index of what it added, for use in later calls.
+class ArtifactWriter {
+public:
+  explicit ArtifactWriter(std::string targetArch = "sm_90a") {
+    content.targetArch = std::move(targetArch);
+  }
+
+  void setTargetArch(std::string arch) { content.targetArch = std::move(arch); }
+
+  /// Size of the arena that holds all intermediates, and its base alignment.
+  void setArena(uint64_t size,
+                uint32_t alignment = TFCM_DEFAULT_ARENA_ALIGNMENT) {
+    content.arenaSize = size;
+    content.arenaAlignment = alignment;
+  }
+
+  uint32_t addModule(std::string name) {
+    content.modules.push_back(ModuleSpec{std::move(name), {}});
+    return lastIndex(content.modules);
+  }
+
+  /// Adds code for `arch` ("sm_90a", "sm_80") to a module: a cubin for that
+  /// arch, or PTX text that the driver can JIT on that arch and newer ones.
+  void addModuleImage(uint32_t module, std::string arch, ImageFormat format,
+                      std::string data) {
+    content.modules.at(module).images.push_back(
+        ModuleImage{std::move(arch), format, std::move(data)});
+  }
+
+  uint32_t addKernel(std::string name, uint32_t module) {
+    content.kernels.push_back(KernelSpec{std::move(name), module});
+    return lastIndex(content.kernels);
+  }
+
+  uint32_t addInput(std::string name, DType dtype, std::vector<int64_t> shape) {
+    content.inputs.push_back(
+        TensorSpec{std::move(name), dtype, std::move(shape)});
+    return lastIndex(content.inputs);
+  }
+
+  uint32_t addOutput(std::string name, DType dtype,
+                     std::vector<int64_t> shape) {
+    content.outputs.push_back(
+        TensorSpec{std::move(name), dtype, std::move(shape)});
+    return lastIndex(content.outputs);
+  }
+
+  /// A weight stored in the artifact; `data` is its bytes in C order.
+  uint32_t addInlineWeight(std::string name, DType dtype,
+                           std::vector<int64_t> shape, std::string data) {
+    WeightSpec w;
+    w.tensor = TensorSpec{std::move(name), dtype, std::move(shape)};
+    w.storage = WeightStorage::Inline;
+    w.data = std::move(data);
+    content.weights.push_back(std::move(w));
+    return lastIndex(content.weights);
+  }
+
+  uint32_t addInlineWeight(std::string name, DType dtype,
+                           std::vector<int64_t> shape, const void *data,
+                           size_t size) {
+    return addInlineWeight(std::move(name), dtype, std::move(shape),
+                           std::string(static_cast<const char *>(data), size));
+  }
+
+  /// A weight read at load time from `path` (relative to the artifact's
+  /// folder), `byteOffset` bytes into it; `tensorName` names it in that file.
+  uint32_t addExternalWeight(std::string name, DType dtype,
+                             std::vector<int64_t> shape, std::string path,
+                             std::string tensorName, uint64_t byteOffset) {
+    WeightSpec w;
+    w.tensor = TensorSpec{std::move(name), dtype, std::move(shape)};
+    w.storage = WeightStorage::External;
+    w.externalPath = std::move(path);
+    w.externalName = std::move(tensorName);
+    w.externalOffset = byteOffset;
+    content.weights.push_back(std::move(w));
+    return lastIndex(content.weights);
+  }
+
+  /// Appends a kernel launch; arguments are passed in order, buffers as
+  /// device pointers (MLIR bare-pointer convention).
+  uint32_t addKernelLaunch(uint32_t kernel, Dim3 grid, Dim3 block,
+                           uint32_t sharedMemBytes,
+                           std::vector<KernelArg> args) {
+    LaunchSpec launch;
+    launch.kind = LaunchKind::Kernel;
+    launch.kernel = kernel;
+    launch.grid = grid;
+    launch.block = block;
+    launch.sharedMemBytes = sharedMemBytes;
+    launch.args = std::move(args);
+    content.launches.push_back(std::move(launch));
+    return lastIndex(content.launches);
+  }
+
+  /// Appends a device-to-device copy of `bytes` bytes (e.g. an output that
+  /// is a reshape of an input or a weight).
+  uint32_t addCopy(BufferRef src, BufferRef dst, uint64_t bytes) {
+    LaunchSpec launch;
+    launch.kind = LaunchKind::Copy;
+    launch.grid = launch.block = Dim3{0, 0, 0};
+    launch.copySrc = src;
+    launch.copyDst = dst;
+    launch.copyBytes = bytes;
+    content.launches.push_back(std::move(launch));
+    return lastIndex(content.launches);
+  }
+
+  const ArtifactSpec &spec() const { return content; }
+  ArtifactSpec &spec() { return content; }
+
+  std::string serialize() const { return serializeArtifact(content); }
+
+  /// Writes the artifact to `path` (through a temporary file renamed into
+  /// place); on failure returns false and sets `error`.
+  bool writeFile(const std::string &path, std::string &error) const {
+    std::string bytes = serialize();
+    std::string tmp = path + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      if (!out) {
+        error =
+            "cannot open '" + tmp + "' for writing: " + std::strerror(errno);
+        return false;
+      }
+      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      out.close();
+      if (!out) {
+        error = "cannot write '" + tmp + "': " + std::strerror(errno);
+        std::remove(tmp.c_str());
+        return false;
+      }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+      error = "cannot rename '" + tmp + "' to '" + path +
+              "': " + std::strerror(errno);
+      std::remove(tmp.c_str());
+      return false;
+    }
+    return true;
+  }
+
+private:
+  template <typename T> static uint32_t lastIndex(const std::vector<T> &v) {
+    return static_cast<uint32_t>(v.size() - 1);
+  }
+
+  ArtifactSpec content;
+};
+
+} // namespace artifact
+} // namespace tfc
+
+#endif // TFC_ARTIFACTWRITER_H

@@ -1,0 +1,196 @@
+/*===- tfc/tfc_runtime.h - C API of the tfc runtime (libtfcrt) ------------===*
+ *
+ * Load and validate a .tfcm artifact, create a session on a CUDA device, bind
+ * inputs, run the launch list (captured once into a CUDA graph, then
+ * replayed) and read outputs. The boundary of the runtime is C so that Python
+ * (ctypes), C and C++ callers all use the same entry points.
+ *
+ * Errors: every function that can fail returns a tfcStatus; on failure the
+ * calling thread's last error message (tfcGetLastErrorMessage) says what went
+ * wrong, naming the field, the CUDA driver call or the kernel involved.
+ *
+ * Loading an artifact validates every field and never touches the GPU, so it
+ * works on machines without a GPU or CUDA driver. The CUDA driver
+ * (libcuda.so.1) is opened on the first tfcSessionCreate.
+ *
+ * Threads: artifacts are immutable and may be shared between threads; a
+ * session must be used by one thread at a time.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef TFC_TFC_RUNTIME_H
+#define TFC_TFC_RUNTIME_H
+
+#include "tfc/artifact_format.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define TFC_API
+#elif defined(TFC_RUNTIME_BUILDING_LIBRARY)
+#define TFC_API __attribute__((visibility("default")))
+#else
+#define TFC_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum tfcStatus {
+  TFC_OK = 0,
+  TFC_ERROR_INVALID_ARGUMENT = 1, /* bad API use: null pointer, unknown name,
+                                     wrong dtype or byte size, bad index */
+  TFC_ERROR_IO = 2,               /* cannot read the artifact file */
+  TFC_ERROR_TRUNCATED = 3,        /* file shorter than its header says */
+  TFC_ERROR_BAD_MAGIC = 4,        /* not a .tfcm file */
+  TFC_ERROR_UNSUPPORTED_VERSION =
+      5,                          /* format version this runtime can't read */
+  TFC_ERROR_CHECKSUM = 6,         /* content does not match its checksum */
+  TFC_ERROR_INVALID_ARTIFACT = 7, /* a field is out of range or inconsistent */
+  TFC_ERROR_EXTERNAL_WEIGHTS = 8, /* external weights file missing or short */
+  TFC_ERROR_CUDA_UNAVAILABLE = 9, /* no driver library, or no such device */
+  TFC_ERROR_NO_COMPATIBLE_IMAGE = 10, /* no cubin/PTX in the artifact fits the
+                                         device's arch */
+  TFC_ERROR_CUDA = 11,                /* a CUDA driver call failed */
+  TFC_ERROR_NOT_READY = 12            /* e.g. run before every input is bound */
+} tfcStatus;
+
+/* "TFC_ERROR_CHECKSUM", ...; never NULL. */
+TFC_API const char *tfcStatusName(tfcStatus status);
+
+/* Message of the last failed call on this thread ("" if none). Valid until
+   the next failing call on this thread. */
+TFC_API const char *tfcGetLastErrorMessage(void);
+
+/* Device pointers are CUdeviceptr values (64-bit). */
+typedef uint64_t tfcDevicePtr;
+
+/*--- Artifacts (no GPU needed) -------------------------------------------*/
+
+typedef struct tfcArtifact tfcArtifact;
+
+/* Reads and validates `path`. External weights are resolved relative to the
+   folder of `path` and checked for existence and size. */
+TFC_API tfcStatus tfcArtifactLoadFile(const char *path, tfcArtifact **out);
+
+/* Validates `size` bytes at `data` (copied). External weights are resolved
+   relative to `baseDir` (NULL: the current working directory). */
+TFC_API tfcStatus tfcArtifactLoadMemory(const void *data, size_t size,
+                                        const char *baseDir, tfcArtifact **out);
+
+/* Drops the caller's reference; sessions keep their own. NULL is ignored. */
+TFC_API void tfcArtifactRelease(tfcArtifact *artifact);
+
+/* The arch the artifact was compiled for, e.g. "sm_90a". */
+TFC_API const char *tfcArtifactTargetArch(const tfcArtifact *artifact);
+
+TFC_API uint32_t tfcArtifactInputCount(const tfcArtifact *artifact);
+TFC_API uint32_t tfcArtifactOutputCount(const tfcArtifact *artifact);
+TFC_API uint32_t tfcArtifactLaunchCount(const tfcArtifact *artifact);
+
+/* Describes an input or output; pointers stay valid while the artifact
+   lives. */
+typedef struct tfcTensorInfo {
+  const char *name;
+  uint32_t dtype; /* tfcmDType */
+  uint32_t rank;
+  const int64_t *shape; /* `rank` dims */
+  uint64_t byteSize;
+} tfcTensorInfo;
+
+TFC_API tfcStatus tfcArtifactGetInput(const tfcArtifact *artifact,
+                                      uint32_t index, tfcTensorInfo *info);
+TFC_API tfcStatus tfcArtifactGetOutput(const tfcArtifact *artifact,
+                                       uint32_t index, tfcTensorInfo *info);
+TFC_API tfcStatus tfcArtifactFindInput(const tfcArtifact *artifact,
+                                       const char *name, uint32_t *index);
+TFC_API tfcStatus tfcArtifactFindOutput(const tfcArtifact *artifact,
+                                        const char *name, uint32_t *index);
+
+/* Kernel name of launch `index`, "memcpy" for a copy, NULL if out of range. */
+TFC_API const char *tfcArtifactLaunchName(const tfcArtifact *artifact,
+                                          uint32_t index);
+
+/* Human-readable listing of everything in the artifact (what
+   `tfc-run --inspect` prints); owned by the artifact. */
+TFC_API const char *tfcArtifactDescribe(const tfcArtifact *artifact);
+
+/*--- Sessions (need a GPU) -----------------------------------------------*/
+
+typedef struct tfcSession tfcSession;
+
+/* Launch one by one instead of capturing a CUDA graph (also: env
+   TFC_NO_GRAPH=1). */
+#define TFC_SESSION_NO_GRAPH 1u
+
+typedef struct tfcSessionOptions {
+  int32_t device; /* CUDA device ordinal */
+  uint32_t flags; /* TFC_SESSION_* */
+} tfcSessionOptions;
+
+/* Creates a session: primary context of the device, one stream, modules
+   (cubin for the device's arch, else PTX JIT), arena, weights uploaded once,
+   device buffers for inputs and outputs. `options` may be NULL (device 0,
+   graph on). The session keeps the artifact alive. */
+TFC_API tfcStatus tfcSessionCreate(const tfcArtifact *artifact,
+                                   const tfcSessionOptions *options,
+                                   tfcSession **out);
+TFC_API void tfcSessionRelease(tfcSession *session);
+
+/* e.g. "NVIDIA H100 80GB HBM3 (sm_90, 132 SMs); module 'main': cubin sm_90a".
+   Owned by the session. */
+TFC_API const char *tfcSessionDescribe(const tfcSession *session);
+
+/* Copies `bytes` bytes from host memory into the session's buffer of input
+   `name` now. `dtype` and `bytes` must match the artifact's input. */
+TFC_API tfcStatus tfcSessionBindInputHost(tfcSession *session, const char *name,
+                                          uint32_t dtype, const void *data,
+                                          size_t bytes);
+
+/* Makes input `name` read directly from caller-owned device memory (same
+   device, primary context) on later runs; no copy. The memory must stay
+   valid while bound. Rebinding to another pointer re-captures the graph. */
+TFC_API tfcStatus tfcSessionBindInputDevice(tfcSession *session,
+                                            const char *name, uint32_t dtype,
+                                            tfcDevicePtr ptr, size_t bytes);
+
+/* Makes output `name` be written into caller-owned device memory. */
+TFC_API tfcStatus tfcSessionBindOutputDevice(tfcSession *session,
+                                             const char *name, uint32_t dtype,
+                                             tfcDevicePtr ptr, size_t bytes);
+
+/* Runs the launch list once and waits for it. Every input must have been
+   bound. The first run captures a CUDA graph, later runs replay it. */
+TFC_API tfcStatus tfcSessionRun(tfcSession *session);
+
+/* As tfcSessionRun; also returns the run's GPU time (CUDA events on the
+   session's stream around the whole run). */
+TFC_API tfcStatus tfcSessionRunTimed(tfcSession *session, float *milliseconds);
+
+/* Runs the launch list one launch at a time (no graph) with CUDA events
+   around each launch; fills `launchMilliseconds[i]` for launch i.
+   `count` must equal tfcArtifactLaunchCount. */
+TFC_API tfcStatus tfcSessionRunProfiled(tfcSession *session,
+                                        float *launchMilliseconds,
+                                        size_t count);
+
+/* Copies output `name` to host memory; `bytes` must equal its byte size. */
+TFC_API tfcStatus tfcSessionCopyOutputToHost(tfcSession *session,
+                                             const char *name, void *data,
+                                             size_t bytes);
+
+/* Device address of an input's or output's current buffer (the session's
+   own, or the caller's bound one). */
+TFC_API tfcStatus tfcSessionGetInputDevicePtr(const tfcSession *session,
+                                              const char *name,
+                                              tfcDevicePtr *ptr);
+TFC_API tfcStatus tfcSessionGetOutputDevicePtr(const tfcSession *session,
+                                               const char *name,
+                                               tfcDevicePtr *ptr);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* TFC_TFC_RUNTIME_H */

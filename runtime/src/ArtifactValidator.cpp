@@ -1,0 +1,380 @@
+//===- ArtifactValidator.cpp - Check every field of a decoded artifact ----===//
+//
+// Runs after ArtifactReader.cpp has decoded the records and before anything
+// touches the GPU: every enum, index, shape, byte size, buffer reference,
+// launch configuration, image and weight range is checked, and external
+// weight files must exist and be long enough. Each error names the record and
+// field, the value found and the limit it broke.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Artifact.h"
+#include "TargetArch.h"
+
+#include <cstring>
+#include <set>
+#include <sys/stat.h>
+
+namespace tfc {
+namespace rt {
+namespace {
+
+Status invalid(const std::string &message) {
+  return Status(TFC_ERROR_INVALID_ARTIFACT, message);
+}
+
+bool isPowerOfTwo(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+
+/// a + b <= limit, without overflow.
+bool fitsIn(uint64_t a, uint64_t b, uint64_t limit) {
+  return a <= limit && b <= limit - a;
+}
+
+Status checkArch(const std::string &arch, const std::string &what) {
+  ArchInfo info;
+  if (!parseArch(arch, info))
+    return invalid(concat(what, " '", arch,
+                          "' is not an arch name of the form "
+                          "sm_<major><minor>[a|f] (e.g. sm_90a)"));
+  return Status::success();
+}
+
+Status checkTensor(const LoadedTensor &tensor, const std::string &label) {
+  const TensorSpec &spec = tensor.spec;
+  if (spec.name.empty())
+    return invalid(label + ": name is empty");
+  size_t elementSize = artifact::dtypeSize(spec.dtype);
+  if (elementSize == 0)
+    return invalid(concat(label, ": dtype ", uint32_t(spec.dtype),
+                          " is not a valid dtype (1-8: f32, f16, bf16, i64, "
+                          "i32, i8, u8, bool)"));
+  if (spec.shape.size() > TFCM_MAX_RANK)
+    return invalid(concat(label, ": rank ", spec.shape.size(),
+                          " exceeds the maximum of ", TFCM_MAX_RANK));
+  uint64_t bytes = elementSize;
+  for (size_t i = 0; i < spec.shape.size(); ++i) {
+    int64_t dim = spec.shape[i];
+    if (dim < 0)
+      return invalid(concat(label, ": dim ", i, " is ", dim,
+                            "; dims must be static and non-negative"));
+    if (dim != 0 && bytes > UINT64_MAX / static_cast<uint64_t>(dim))
+      return invalid(concat(label, ": byte size overflows 64 bits"));
+    bytes *= static_cast<uint64_t>(dim);
+  }
+  if (bytes != tensor.byteSize)
+    return invalid(concat(label, ": byte size is ", tensor.byteSize, "; ",
+                          artifact::dtypeName(spec.dtype), " with ",
+                          spec.shape.size(), " dims needs ", bytes));
+  return Status::success();
+}
+
+Status checkTensorList(const std::vector<LoadedTensor> &tensors,
+                       const char *what, std::set<std::string> &names) {
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    std::string label = concat(what, " ", i, " '", tensors[i].spec.name, "'");
+    TFC_RETURN_IF_ERROR(checkTensor(tensors[i], label));
+    if (!names.insert(tensors[i].spec.name).second)
+      return invalid(concat(label, ": another input or output has this name"));
+  }
+  return Status::success();
+}
+
+Status checkModules(const Artifact &artifact) {
+  uint64_t dataSize = artifact.sections[TFCM_SECTION_IMAGE_DATA].size;
+  for (size_t i = 0; i < artifact.modules.size(); ++i) {
+    const LoadedModule &module = artifact.modules[i];
+    std::string label = concat("module ", i, " '", module.name, "'");
+    if (module.images.empty())
+      return invalid(label + ": has no image");
+    for (size_t j = 0; j < module.images.size(); ++j) {
+      const LoadedImage &image = module.images[j];
+      std::string imageLabel = concat(label, " image ", j);
+      TFC_RETURN_IF_ERROR(checkArch(image.arch, imageLabel + ": arch"));
+      if (image.format != ImageFormat::Cubin &&
+          image.format != ImageFormat::Ptx)
+        return invalid(concat(imageLabel, ": format ", uint32_t(image.format),
+                              " is neither cubin (1) nor ptx (2)"));
+      if (image.dataSize == 0)
+        return invalid(imageLabel + ": is empty");
+      if (!fitsIn(image.dataOffset, image.dataSize, dataSize))
+        return invalid(concat(
+            imageLabel, ": bytes [", image.dataOffset, ", +", image.dataSize,
+            ") extend past the image data section (", dataSize, " bytes)"));
+      const uint8_t *bytes = artifact.imageBytes(image);
+      if (image.format == ImageFormat::Cubin &&
+          (image.dataSize < 4 || std::memcmp(bytes,
+                                             "\x7f"
+                                             "ELF",
+                                             4) != 0))
+        return invalid(imageLabel +
+                       ": is declared cubin but does not start with the ELF "
+                       "magic");
+      if (image.format == ImageFormat::Ptx) {
+        const void *nul = std::memchr(bytes, '\0', image.dataSize);
+        if (nul) {
+          const uint8_t *end = bytes + image.dataSize;
+          for (auto *p = static_cast<const uint8_t *>(nul); p < end; ++p)
+            if (*p != 0)
+              return invalid(imageLabel + ": PTX text contains a NUL byte");
+        }
+      }
+    }
+  }
+  return Status::success();
+}
+
+Status checkKernels(const Artifact &artifact) {
+  for (size_t i = 0; i < artifact.kernels.size(); ++i) {
+    const KernelSpec &kernel = artifact.kernels[i];
+    std::string label = concat("kernel ", i, " '", kernel.name, "'");
+    if (kernel.name.empty())
+      return invalid(label + ": name is empty");
+    if (kernel.module >= artifact.modules.size())
+      return invalid(concat(label, ": module index ", kernel.module,
+                            " is out of range (the artifact has ",
+                            artifact.modules.size(), " modules)"));
+  }
+  return Status::success();
+}
+
+/// External weight paths must stay inside the artifact's folder.
+bool isSafeRelativePath(const std::string &path) {
+  if (path.empty() || path[0] == '/')
+    return false;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos)
+      end = path.size();
+    if (path.compare(start, end - start, "..") == 0 && end - start == 2)
+      return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+Status checkExternalFile(const Artifact &artifact, const LoadedWeight &weight,
+                         const std::string &label) {
+  std::string path = artifact.externalWeightPath(weight);
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0)
+    return makeError(TFC_ERROR_EXTERNAL_WEIGHTS, label,
+                     ": external weights file '", path,
+                     "' is missing: ", std::strerror(errno));
+  if (!S_ISREG(info.st_mode))
+    return makeError(TFC_ERROR_EXTERNAL_WEIGHTS, label,
+                     ": external weights file '", path,
+                     "' is not a regular file");
+  uint64_t fileSize = static_cast<uint64_t>(info.st_size);
+  if (!fitsIn(weight.dataOffset, weight.tensor.byteSize, fileSize))
+    return makeError(TFC_ERROR_EXTERNAL_WEIGHTS, label,
+                     ": external weights file '", path, "' has ", fileSize,
+                     " bytes; the weight needs bytes [", weight.dataOffset,
+                     ", +", weight.tensor.byteSize, ")");
+  return Status::success();
+}
+
+Status checkWeights(const Artifact &artifact) {
+  uint64_t dataSize = artifact.sections[TFCM_SECTION_WEIGHT_DATA].size;
+  for (size_t i = 0; i < artifact.weights.size(); ++i) {
+    const LoadedWeight &weight = artifact.weights[i];
+    std::string label =
+        concat("weight ", i, " '", weight.tensor.spec.name, "'");
+    TFC_RETURN_IF_ERROR(checkTensor(weight.tensor, label));
+    if (weight.storage == WeightStorage::Inline) {
+      if (!weight.externalPath.empty() || !weight.externalName.empty())
+        return invalid(label + ": an inline weight has an external path");
+      if (weight.dataOffset % TFCM_WEIGHT_ALIGNMENT != 0)
+        return invalid(concat(label, ": inline data offset ", weight.dataOffset,
+                              " is not a multiple of ", TFCM_WEIGHT_ALIGNMENT));
+      if (!fitsIn(weight.dataOffset, weight.tensor.byteSize, dataSize))
+        return invalid(concat(label, ": inline blob [", weight.dataOffset,
+                              ", +", weight.tensor.byteSize,
+                              ") extends past the end of the weight data "
+                              "section (",
+                              dataSize, " bytes)"));
+    } else if (weight.storage == WeightStorage::External) {
+      if (!isSafeRelativePath(weight.externalPath))
+        return invalid(concat(label, ": external path '", weight.externalPath,
+                              "' must be a non-empty relative path without "
+                              "'..' components"));
+      TFC_RETURN_IF_ERROR(checkExternalFile(artifact, weight, label));
+    } else {
+      return invalid(concat(label, ": storage ", uint32_t(weight.storage),
+                            " is neither inline (1) nor external (2)"));
+    }
+  }
+  return Status::success();
+}
+
+/// Checks that `ref` names an existing buffer and that [offset, +extent)
+/// lies inside it.
+Status checkBufferRef(const Artifact &artifact, const BufferRef &ref,
+                      const std::string &label) {
+  size_t count = 0;
+  const char *what = "";
+  switch (ref.kind) {
+  case BufferKind::Arena:
+    if (ref.index != 0)
+      return invalid(concat(label, ": arena reference has index ", ref.index,
+                            "; it must be 0"));
+    break;
+  case BufferKind::Input:
+    count = artifact.inputs.size();
+    what = "inputs";
+    break;
+  case BufferKind::Output:
+    count = artifact.outputs.size();
+    what = "outputs";
+    break;
+  case BufferKind::Weight:
+    count = artifact.weights.size();
+    what = "weights";
+    break;
+  default:
+    return invalid(concat(label, ": buffer kind ", uint32_t(ref.kind),
+                          " is not arena (1), input (2), output (3) or "
+                          "weight (4)"));
+  }
+  if (ref.kind != BufferKind::Arena && ref.index >= count)
+    return invalid(concat(label, ": references ", what, " index ", ref.index,
+                          ", but the artifact has ", count, " ", what));
+  uint64_t size = artifact.bufferSize(ref.kind, ref.index);
+  std::string buffer = bufferLabel(artifact, ref.kind, ref.index);
+  if (ref.offset >= size && !(ref.offset == 0 && size == 0))
+    return invalid(concat(label, ": byte offset ", ref.offset, " is outside ",
+                          buffer, " (", size, " bytes)"));
+  if (ref.extent > size - ref.offset)
+    return invalid(concat(label, ": bytes [", ref.offset, ", +", ref.extent,
+                          ") extend past the end of ", buffer, " (", size,
+                          " bytes)"));
+  return Status::success();
+}
+
+bool isZero(const BufferRef &ref) { return ref == BufferRef(); }
+
+Status checkKernelLaunch(const Artifact &artifact, const LaunchSpec &launch,
+                         const std::string &label) {
+  if (launch.kernel >= artifact.kernels.size())
+    return invalid(concat(label, ": kernel index ", launch.kernel,
+                          " is out of range (the artifact has ",
+                          artifact.kernels.size(), " kernels)"));
+  const Dim3 &g = launch.grid, &b = launch.block;
+  if (g.x == 0 || g.y == 0 || g.z == 0 || b.x == 0 || b.y == 0 || b.z == 0)
+    return invalid(concat(label, ": grid (", g.x, ", ", g.y, ", ", g.z,
+                          ") and block (", b.x, ", ", b.y, ", ", b.z,
+                          ") dims must all be at least 1"));
+  if (g.x > TFCM_MAX_GRID_DIM_X || g.y > TFCM_MAX_GRID_DIM_YZ ||
+      g.z > TFCM_MAX_GRID_DIM_YZ)
+    return invalid(concat(label, ": grid (", g.x, ", ", g.y, ", ", g.z,
+                          ") exceeds CUDA's limits (", TFCM_MAX_GRID_DIM_X,
+                          ", ", TFCM_MAX_GRID_DIM_YZ, ", ",
+                          TFCM_MAX_GRID_DIM_YZ, ")"));
+  uint64_t threads = uint64_t(b.x) * b.y * b.z;
+  if (b.x > TFCM_MAX_BLOCK_DIM_XY || b.y > TFCM_MAX_BLOCK_DIM_XY ||
+      b.z > TFCM_MAX_BLOCK_DIM_Z || threads > TFCM_MAX_BLOCK_THREADS)
+    return invalid(concat(label, ": block (", b.x, ", ", b.y, ", ", b.z,
+                          ") has ", threads, " threads; CUDA allows at most ",
+                          TFCM_MAX_BLOCK_THREADS, " and dims up to (",
+                          TFCM_MAX_BLOCK_DIM_XY, ", ", TFCM_MAX_BLOCK_DIM_XY,
+                          ", ", TFCM_MAX_BLOCK_DIM_Z, ")"));
+  if (launch.args.size() > TFCM_MAX_KERNEL_ARGS)
+    return invalid(concat(label, ": has ", launch.args.size(),
+                          " arguments; the maximum is ", TFCM_MAX_KERNEL_ARGS));
+  if (!isZero(launch.copySrc) || !isZero(launch.copyDst) ||
+      launch.copyBytes != 0)
+    return invalid(label + ": a kernel launch has copy fields set");
+  for (size_t i = 0; i < launch.args.size(); ++i) {
+    const KernelArg &arg = launch.args[i];
+    std::string argLabel = concat(label, " argument ", i);
+    switch (arg.kind) {
+    case ArgKind::Buffer:
+      if (arg.scalarBits != 0)
+        return invalid(argLabel + ": a buffer argument has scalar bits set");
+      TFC_RETURN_IF_ERROR(checkBufferRef(artifact, arg.ref, argLabel));
+      break;
+    case ArgKind::I32:
+    case ArgKind::F32:
+      if (arg.scalarBits >> 32)
+        return invalid(concat(argLabel,
+                              ": a 32-bit scalar has bits set above "
+                              "bit 31 (",
+                              arg.scalarBits, ")"));
+      [[fallthrough]];
+    case ArgKind::I64:
+      if (!isZero(arg.ref))
+        return invalid(argLabel + ": a scalar argument has buffer fields set");
+      break;
+    default:
+      return invalid(concat(argLabel, ": kind ", uint32_t(arg.kind),
+                            " is not buffer (1), i32 (2), i64 (3) or f32 (4)"));
+    }
+  }
+  return Status::success();
+}
+
+Status checkCopy(const Artifact &artifact, const LaunchSpec &launch,
+                 const std::string &label) {
+  const Dim3 zero{0, 0, 0};
+  if (launch.kernel != 0 || launch.grid != zero || launch.block != zero ||
+      launch.sharedMemBytes != 0 || !launch.args.empty())
+    return invalid(label + ": a memcpy has kernel, grid, block, shared "
+                           "memory or argument fields set");
+  if (launch.copyBytes == 0)
+    return invalid(label + ": copies 0 bytes");
+  const std::pair<const BufferRef *, const char *> ends[2] = {
+      {&launch.copySrc, "source"}, {&launch.copyDst, "destination"}};
+  for (const auto &[ref, name] : ends) {
+    std::string refLabel = concat(label, " ", name);
+    TFC_RETURN_IF_ERROR(checkBufferRef(artifact, *ref, refLabel));
+    if (ref->extent != 0 && ref->extent != launch.copyBytes)
+      return invalid(concat(refLabel, ": extent ", ref->extent,
+                            " differs from the copy size ", launch.copyBytes));
+    uint64_t size = artifact.bufferSize(ref->kind, ref->index);
+    if (launch.copyBytes > size - ref->offset)
+      return invalid(concat(
+          refLabel, ": copying ", launch.copyBytes, " bytes from offset ",
+          ref->offset, " runs past the end of ",
+          bufferLabel(artifact, ref->kind, ref->index), " (", size, " bytes)"));
+  }
+  if (launch.copyDst.kind != BufferKind::Arena &&
+      launch.copyDst.kind != BufferKind::Output)
+    return invalid(label + ": destination must be the arena or an output");
+  return Status::success();
+}
+
+Status checkLaunches(const Artifact &artifact) {
+  for (size_t i = 0; i < artifact.launches.size(); ++i) {
+    const LaunchSpec &launch = artifact.launches[i];
+    std::string label = artifact.launchLabel(i);
+    if (launch.kind == LaunchKind::Kernel)
+      TFC_RETURN_IF_ERROR(checkKernelLaunch(artifact, launch, label));
+    else if (launch.kind == LaunchKind::Copy)
+      TFC_RETURN_IF_ERROR(checkCopy(artifact, launch, label));
+    else
+      return invalid(concat(label, ": kind ", uint32_t(launch.kind),
+                            " is neither kernel (1) nor memcpy (2)"));
+  }
+  return Status::success();
+}
+
+} // namespace
+
+Status validateArtifact(const Artifact &artifact) {
+  TFC_RETURN_IF_ERROR(checkArch(artifact.targetArch, "target arch"));
+  if (!isPowerOfTwo(artifact.arenaAlignment) ||
+      artifact.arenaAlignment > TFCM_MAX_ARENA_ALIGNMENT)
+    return invalid(concat("arena alignment ", artifact.arenaAlignment,
+                          " is not a power of two up to ",
+                          TFCM_MAX_ARENA_ALIGNMENT));
+  TFC_RETURN_IF_ERROR(checkModules(artifact));
+  TFC_RETURN_IF_ERROR(checkKernels(artifact));
+  std::set<std::string> names;
+  TFC_RETURN_IF_ERROR(checkTensorList(artifact.inputs, "input", names));
+  TFC_RETURN_IF_ERROR(checkTensorList(artifact.outputs, "output", names));
+  TFC_RETURN_IF_ERROR(checkWeights(artifact));
+  return checkLaunches(artifact);
+}
+
+} // namespace rt
+} // namespace tfc

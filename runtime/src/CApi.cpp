@@ -1,0 +1,336 @@
+//===- CApi.cpp - The C API of tfc_runtime.h over the C++ internals -------===//
+//
+// Thin glue: checks pointer arguments, forwards to Artifact and Session, and
+// turns a failed Status into its tfcStatus code plus the calling thread's
+// last error message.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Artifact.h"
+#include "Session.h"
+
+#include <mutex>
+
+using tfc::rt::Artifact;
+using tfc::rt::LoadedTensor;
+using tfc::rt::makeError;
+using tfc::rt::Session;
+using tfc::rt::Status;
+
+struct tfcArtifact {
+  std::shared_ptr<const Artifact> artifact;
+  mutable std::once_flag describeOnce;
+  mutable std::string description;
+};
+
+struct tfcSession {
+  std::unique_ptr<Session> session;
+};
+
+namespace {
+
+thread_local std::string lastErrorMessage;
+
+tfcStatus report(const Status &status) {
+  if (status.failed())
+    lastErrorMessage = status.message();
+  return status.code();
+}
+
+tfcStatus nullArgument(const char *function, const char *argument) {
+  return report(makeError(TFC_ERROR_INVALID_ARGUMENT, function, ": ", argument,
+                          " is NULL"));
+}
+
+tfcStatus getTensorInfo(const std::vector<LoadedTensor> &tensors,
+                        uint32_t index, tfcTensorInfo *info,
+                        const char *function) {
+  if (!info)
+    return nullArgument(function, "info");
+  if (index >= tensors.size())
+    return report(makeError(TFC_ERROR_INVALID_ARGUMENT, function, ": index ",
+                            index, " is out of range (", tensors.size(), ")"));
+  const LoadedTensor &tensor = tensors[index];
+  info->name = tensor.spec.name.c_str();
+  info->dtype = static_cast<uint32_t>(tensor.spec.dtype);
+  info->rank = static_cast<uint32_t>(tensor.spec.shape.size());
+  info->shape = tensor.spec.shape.data();
+  info->byteSize = tensor.byteSize;
+  return TFC_OK;
+}
+
+tfcStatus findTensor(int found, const char *what, const char *name,
+                     uint32_t *index, const char *function) {
+  if (!name)
+    return nullArgument(function, "name");
+  if (!index)
+    return nullArgument(function, "index");
+  if (found < 0)
+    return report(makeError(TFC_ERROR_INVALID_ARGUMENT, "the artifact has no ",
+                            what, " named '", name, "'"));
+  *index = static_cast<uint32_t>(found);
+  return TFC_OK;
+}
+
+/// Checks the common arguments of the binding functions.
+tfcStatus checkBinding(const tfcSession *session, const char *name,
+                       uint32_t dtype, const char *function) {
+  if (!session)
+    return nullArgument(function, "session");
+  if (!name)
+    return nullArgument(function, "name");
+  if (tfcmDTypeSize(dtype) == 0)
+    return report(makeError(TFC_ERROR_INVALID_ARGUMENT, function, ": dtype ",
+                            dtype, " is not a tfcmDType"));
+  return TFC_OK;
+}
+
+} // namespace
+
+extern "C" {
+
+const char *tfcStatusName(tfcStatus status) {
+  switch (status) {
+  case TFC_OK:
+    return "TFC_OK";
+  case TFC_ERROR_INVALID_ARGUMENT:
+    return "TFC_ERROR_INVALID_ARGUMENT";
+  case TFC_ERROR_IO:
+    return "TFC_ERROR_IO";
+  case TFC_ERROR_TRUNCATED:
+    return "TFC_ERROR_TRUNCATED";
+  case TFC_ERROR_BAD_MAGIC:
+    return "TFC_ERROR_BAD_MAGIC";
+  case TFC_ERROR_UNSUPPORTED_VERSION:
+    return "TFC_ERROR_UNSUPPORTED_VERSION";
+  case TFC_ERROR_CHECKSUM:
+    return "TFC_ERROR_CHECKSUM";
+  case TFC_ERROR_INVALID_ARTIFACT:
+    return "TFC_ERROR_INVALID_ARTIFACT";
+  case TFC_ERROR_EXTERNAL_WEIGHTS:
+    return "TFC_ERROR_EXTERNAL_WEIGHTS";
+  case TFC_ERROR_CUDA_UNAVAILABLE:
+    return "TFC_ERROR_CUDA_UNAVAILABLE";
+  case TFC_ERROR_NO_COMPATIBLE_IMAGE:
+    return "TFC_ERROR_NO_COMPATIBLE_IMAGE";
+  case TFC_ERROR_CUDA:
+    return "TFC_ERROR_CUDA";
+  case TFC_ERROR_NOT_READY:
+    return "TFC_ERROR_NOT_READY";
+  }
+  return "TFC_ERROR_UNKNOWN";
+}
+
+const char *tfcGetLastErrorMessage(void) { return lastErrorMessage.c_str(); }
+
+tfcStatus tfcArtifactLoadFile(const char *path, tfcArtifact **out) {
+  if (!path)
+    return nullArgument("tfcArtifactLoadFile", "path");
+  if (!out)
+    return nullArgument("tfcArtifactLoadFile", "out");
+  auto handle = std::make_unique<tfcArtifact>();
+  if (tfcStatus status =
+          report(tfc::rt::loadArtifactFile(path, handle->artifact)))
+    return status;
+  *out = handle.release();
+  return TFC_OK;
+}
+
+tfcStatus tfcArtifactLoadMemory(const void *data, size_t size,
+                                const char *baseDir, tfcArtifact **out) {
+  if (!data && size)
+    return nullArgument("tfcArtifactLoadMemory", "data");
+  if (!out)
+    return nullArgument("tfcArtifactLoadMemory", "out");
+  const uint8_t *bytes = static_cast<const uint8_t *>(data);
+  auto handle = std::make_unique<tfcArtifact>();
+  if (tfcStatus status = report(
+          tfc::rt::loadArtifact(std::vector<uint8_t>(bytes, bytes + size),
+                                baseDir ? baseDir : ".", handle->artifact)))
+    return status;
+  *out = handle.release();
+  return TFC_OK;
+}
+
+void tfcArtifactRelease(tfcArtifact *artifact) { delete artifact; }
+
+const char *tfcArtifactTargetArch(const tfcArtifact *artifact) {
+  return artifact ? artifact->artifact->targetArch.c_str() : "";
+}
+
+uint32_t tfcArtifactInputCount(const tfcArtifact *artifact) {
+  return artifact ? uint32_t(artifact->artifact->inputs.size()) : 0;
+}
+
+uint32_t tfcArtifactOutputCount(const tfcArtifact *artifact) {
+  return artifact ? uint32_t(artifact->artifact->outputs.size()) : 0;
+}
+
+uint32_t tfcArtifactLaunchCount(const tfcArtifact *artifact) {
+  return artifact ? uint32_t(artifact->artifact->launches.size()) : 0;
+}
+
+tfcStatus tfcArtifactGetInput(const tfcArtifact *artifact, uint32_t index,
+                              tfcTensorInfo *info) {
+  if (!artifact)
+    return nullArgument("tfcArtifactGetInput", "artifact");
+  return getTensorInfo(artifact->artifact->inputs, index, info,
+                       "tfcArtifactGetInput");
+}
+
+tfcStatus tfcArtifactGetOutput(const tfcArtifact *artifact, uint32_t index,
+                               tfcTensorInfo *info) {
+  if (!artifact)
+    return nullArgument("tfcArtifactGetOutput", "artifact");
+  return getTensorInfo(artifact->artifact->outputs, index, info,
+                       "tfcArtifactGetOutput");
+}
+
+tfcStatus tfcArtifactFindInput(const tfcArtifact *artifact, const char *name,
+                               uint32_t *index) {
+  if (!artifact)
+    return nullArgument("tfcArtifactFindInput", "artifact");
+  return findTensor(name ? artifact->artifact->findInput(name) : -1, "input",
+                    name, index, "tfcArtifactFindInput");
+}
+
+tfcStatus tfcArtifactFindOutput(const tfcArtifact *artifact, const char *name,
+                                uint32_t *index) {
+  if (!artifact)
+    return nullArgument("tfcArtifactFindOutput", "artifact");
+  return findTensor(name ? artifact->artifact->findOutput(name) : -1, "output",
+                    name, index, "tfcArtifactFindOutput");
+}
+
+const char *tfcArtifactLaunchName(const tfcArtifact *artifact, uint32_t index) {
+  if (!artifact || index >= artifact->artifact->launches.size())
+    return nullptr;
+  const tfc::artifact::LaunchSpec &launch = artifact->artifact->launches[index];
+  if (launch.kind == tfc::artifact::LaunchKind::Copy)
+    return "memcpy";
+  return artifact->artifact->kernels[launch.kernel].name.c_str();
+}
+
+const char *tfcArtifactDescribe(const tfcArtifact *artifact) {
+  if (!artifact)
+    return "";
+  std::call_once(artifact->describeOnce, [artifact] {
+    artifact->description = tfc::rt::describeArtifact(*artifact->artifact);
+  });
+  return artifact->description.c_str();
+}
+
+tfcStatus tfcSessionCreate(const tfcArtifact *artifact,
+                           const tfcSessionOptions *options, tfcSession **out) {
+  if (!artifact)
+    return nullArgument("tfcSessionCreate", "artifact");
+  if (!out)
+    return nullArgument("tfcSessionCreate", "out");
+  tfc::rt::SessionOptions sessionOptions;
+  if (options) {
+    sessionOptions.device = options->device;
+    sessionOptions.useGraph = !(options->flags & TFC_SESSION_NO_GRAPH);
+  }
+  auto handle = std::make_unique<tfcSession>();
+  if (tfcStatus status = report(
+          Session::create(artifact->artifact, sessionOptions, handle->session)))
+    return status;
+  *out = handle.release();
+  return TFC_OK;
+}
+
+void tfcSessionRelease(tfcSession *session) { delete session; }
+
+const char *tfcSessionDescribe(const tfcSession *session) {
+  return session ? session->session->getDescription().c_str() : "";
+}
+
+tfcStatus tfcSessionBindInputHost(tfcSession *session, const char *name,
+                                  uint32_t dtype, const void *data,
+                                  size_t bytes) {
+  if (tfcStatus status =
+          checkBinding(session, name, dtype, "tfcSessionBindInputHost"))
+    return status;
+  return report(session->session->bindInputHost(
+      name, static_cast<tfc::artifact::DType>(dtype), data, bytes));
+}
+
+tfcStatus tfcSessionBindInputDevice(tfcSession *session, const char *name,
+                                    uint32_t dtype, tfcDevicePtr ptr,
+                                    size_t bytes) {
+  if (tfcStatus status =
+          checkBinding(session, name, dtype, "tfcSessionBindInputDevice"))
+    return status;
+  return report(session->session->bindInputDevice(
+      name, static_cast<tfc::artifact::DType>(dtype), ptr, bytes));
+}
+
+tfcStatus tfcSessionBindOutputDevice(tfcSession *session, const char *name,
+                                     uint32_t dtype, tfcDevicePtr ptr,
+                                     size_t bytes) {
+  if (tfcStatus status =
+          checkBinding(session, name, dtype, "tfcSessionBindOutputDevice"))
+    return status;
+  return report(session->session->bindOutputDevice(
+      name, static_cast<tfc::artifact::DType>(dtype), ptr, bytes));
+}
+
+tfcStatus tfcSessionRun(tfcSession *session) {
+  if (!session)
+    return nullArgument("tfcSessionRun", "session");
+  return report(session->session->run(nullptr));
+}
+
+tfcStatus tfcSessionRunTimed(tfcSession *session, float *milliseconds) {
+  if (!session)
+    return nullArgument("tfcSessionRunTimed", "session");
+  if (!milliseconds)
+    return nullArgument("tfcSessionRunTimed", "milliseconds");
+  return report(session->session->run(milliseconds));
+}
+
+tfcStatus tfcSessionRunProfiled(tfcSession *session, float *launchMilliseconds,
+                                size_t count) {
+  if (!session)
+    return nullArgument("tfcSessionRunProfiled", "session");
+  return report(session->session->runProfiled(launchMilliseconds, count));
+}
+
+tfcStatus tfcSessionCopyOutputToHost(tfcSession *session, const char *name,
+                                     void *data, size_t bytes) {
+  if (!session)
+    return nullArgument("tfcSessionCopyOutputToHost", "session");
+  if (!name)
+    return nullArgument("tfcSessionCopyOutputToHost", "name");
+  return report(session->session->copyOutputToHost(name, data, bytes));
+}
+
+tfcStatus tfcSessionGetInputDevicePtr(const tfcSession *session,
+                                      const char *name, tfcDevicePtr *ptr) {
+  if (!session)
+    return nullArgument("tfcSessionGetInputDevicePtr", "session");
+  if (!name || !ptr)
+    return nullArgument("tfcSessionGetInputDevicePtr", !name ? "name" : "ptr");
+  CUdeviceptr value = 0;
+  if (tfcStatus status =
+          report(session->session->getInputDevicePtr(name, value)))
+    return status;
+  *ptr = value;
+  return TFC_OK;
+}
+
+tfcStatus tfcSessionGetOutputDevicePtr(const tfcSession *session,
+                                       const char *name, tfcDevicePtr *ptr) {
+  if (!session)
+    return nullArgument("tfcSessionGetOutputDevicePtr", "session");
+  if (!name || !ptr)
+    return nullArgument("tfcSessionGetOutputDevicePtr", !name ? "name" : "ptr");
+  CUdeviceptr value = 0;
+  if (tfcStatus status =
+          report(session->session->getOutputDevicePtr(name, value)))
+    return status;
+  *ptr = value;
+  return TFC_OK;
+}
+
+} // extern "C"

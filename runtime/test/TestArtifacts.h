@@ -1,0 +1,154 @@
+//===- TestArtifacts.h - Artifacts and files shared by the tests -*- C++
+//-*-===//
+//
+// A representative artifact (two modules with cubin and PTX images, inline
+// and external weights, every argument kind, a memcpy launch), the external
+// weights file it needs, and small helpers to patch serialized bytes and to
+// make temporary folders.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TFC_RUNTIME_TEST_TESTARTIFACTS_H
+#define TFC_RUNTIME_TEST_TESTARTIFACTS_H
+
+#include "tfc/ArtifactWriter.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace tfc {
+namespace test {
+
+using namespace tfc::artifact;
+
+/// Bytes that pass as a cubin: the ELF magic followed by filler.
+inline std::string fakeCubin(size_t size) {
+  std::string bytes = "\x7f"
+                      "ELF";
+  while (bytes.size() < size)
+    bytes += static_cast<char>(bytes.size() * 7);
+  return bytes;
+}
+
+inline const char *externalWeightsFile() { return "weights.bin"; }
+/// Where the external weight 'emb' (bf16[2, 4], 16 bytes) starts in its file.
+constexpr uint64_t externalWeightOffset = 64;
+constexpr uint64_t externalWeightsFileSize = 80;
+
+inline ArtifactWriter makeRepresentativeWriter() {
+  ArtifactWriter w("sm_90a");
+  w.setArena(4096, 256);
+  uint32_t main = w.addModule("main");
+  w.addModuleImage(main, "sm_90a", ImageFormat::Cubin, fakeCubin(300));
+  w.addModuleImage(main, "sm_80", ImageFormat::Ptx,
+                   ".version 7.0\n.target sm_80\n.address_size 64\n");
+  uint32_t extra = w.addModule("extra");
+  w.addModuleImage(extra, "sm_90", ImageFormat::Ptx,
+                   ".version 8.0\n.target sm_90\n.address_size 64\n");
+
+  uint32_t vadd = w.addKernel("vadd", main);
+  uint32_t scale = w.addKernel("scale", main);
+  uint32_t norm = w.addKernel("norm", extra);
+
+  uint32_t a = w.addInput("a", DType::F32, {4, 8});
+  uint32_t ids = w.addInput("ids", DType::I64, {4});
+  uint32_t y = w.addOutput("y", DType::F32, {4, 8});
+  uint32_t mask = w.addOutput("mask", DType::Bool, {4});
+  uint32_t wCopy = w.addOutput("w_copy", DType::F16, {8});
+
+  std::string wData(16, '\0');
+  for (size_t i = 0; i < wData.size(); ++i)
+    wData[i] = static_cast<char>(i + 1);
+  uint32_t wHalf = w.addInlineWeight("w", DType::F16, {8}, wData);
+  uint32_t bias =
+      w.addInlineWeight("bias", DType::F32, {32}, std::string(128, '\x3f'));
+  w.addExternalWeight("emb", DType::BF16, {2, 4}, externalWeightsFile(), "emb",
+                      externalWeightOffset);
+
+  w.addKernelLaunch(vadd, {1, 1, 1}, {32, 1, 1}, 0,
+                    {KernelArg::buffer(BufferRef::input(a)),
+                     KernelArg::buffer(BufferRef::weight(bias)),
+                     KernelArg::buffer(BufferRef::arena(0, 128)),
+                     KernelArg::i32(32)});
+  w.addKernelLaunch(scale, {4, 1, 1}, {8, 1, 1}, 0,
+                    {KernelArg::buffer(BufferRef::arena(0, 128)),
+                     KernelArg::buffer(BufferRef::output(y)),
+                     KernelArg::f32(0.5f), KernelArg::i64(-3)});
+  w.addCopy(BufferRef::weight(wHalf), BufferRef::output(wCopy), 16);
+  w.addKernelLaunch(norm, {2, 1, 1}, {64, 1, 1}, 1024,
+                    {KernelArg::buffer(BufferRef::input(ids)),
+                     KernelArg::buffer(BufferRef::output(mask)),
+                     KernelArg::buffer(BufferRef::weight(2, 8))});
+  return w;
+}
+
+/// A fresh folder under $TMPDIR (or /tmp).
+inline std::string makeTempDir() {
+  const char *base = std::getenv("TMPDIR");
+  std::string pattern =
+      std::string(base && *base ? base : "/tmp") + "/tfc-rt-test-XXXXXX";
+  char *dir = ::mkdtemp(&pattern[0]);
+  return dir ? std::string(dir) : std::string();
+}
+
+inline void writeBytes(const std::string &path, const std::string &bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+inline std::string readBytes(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+/// A folder holding the external weights file of the representative
+/// artifact, `size` bytes long.
+inline std::string makeWeightsDir(uint64_t size = externalWeightsFileSize) {
+  std::string dir = makeTempDir();
+  std::string bytes(size, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i)
+    bytes[i] = static_cast<char>(i);
+  writeBytes(dir + "/" + externalWeightsFile(), bytes);
+  return dir;
+}
+
+/// Recomputes the header checksum after a test patched the bytes.
+inline void refreshChecksum(std::string &bytes) {
+  uint64_t checksum =
+      tfcmFnv1a64(TFCM_FNV1A64_OFFSET_BASIS, bytes.data() + TFCM_HEADER_SIZE,
+                  bytes.size() - TFCM_HEADER_SIZE);
+  std::memcpy(&bytes[offsetof(tfcmHeader, checksum)], &checksum,
+              sizeof(checksum));
+}
+
+inline tfcmSection readSection(const std::string &bytes, tfcmSectionKind kind) {
+  tfcmSection section;
+  std::memcpy(&section,
+              bytes.data() + TFCM_HEADER_SIZE + kind * sizeof(tfcmSection),
+              sizeof(section));
+  return section;
+}
+
+inline void writeSection(std::string &bytes, tfcmSectionKind kind,
+                         tfcmSection section) {
+  std::memcpy(&bytes[TFCM_HEADER_SIZE + kind * sizeof(tfcmSection)], &section,
+              sizeof(section));
+}
+
+/// Overwrites a field of the `index`th record of a section.
+template <typename Record, typename Field>
+void patchRecord(std::string &bytes, tfcmSectionKind kind, size_t index,
+                 size_t fieldOffset, Field value) {
+  tfcmSection section = readSection(bytes, kind);
+  std::memcpy(&bytes[section.offset + index * sizeof(Record) + fieldOffset],
+              &value, sizeof(value));
+}
+
+} // namespace test
+} // namespace tfc
+
+#endif // TFC_RUNTIME_TEST_TESTARTIFACTS_H

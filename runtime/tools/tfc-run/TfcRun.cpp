@@ -1,0 +1,312 @@
+//===- TfcRun.cpp - Run or inspect a .tfcm artifact from the shell --------===//
+//
+// tfc-run loads an artifact through the C API, checks .npy inputs against
+// its signature, runs it (CUDA graph by default), reports latency and
+// per-kernel times, and writes the outputs as .npy files. --inspect lists
+// the artifact without a GPU. Every error exits non-zero with a message.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Npy.h"
+
+#include "tfc/tfc_runtime.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char usage[] =
+    R"(usage: tfc-run MODEL.tfcm [options]
+
+Runs a tfc artifact on a CUDA GPU: binds inputs from .npy files, runs the
+launch list (captured once into a CUDA graph, then replayed), prints the
+latency and writes every output as DIR/<output name>.npy.
+
+options:
+  --input NAME=FILE.npy  input NAME from FILE.npy (one per artifact input);
+                         dtype and shape must match the artifact exactly
+  --output-dir DIR       write each output to DIR/<name>.npy (DIR is created;
+                         characters other than [A-Za-z0-9._-] in names
+                         become '_'); without it outputs are not written
+  --no-graph             launch kernels one by one instead of replaying a CUDA
+                         graph (same as env TFC_NO_GRAPH=1)
+  --warmup N             untimed runs before the timed ones (default 1)
+  --repeat N             timed runs (default 1); prints the median, min and
+                         max latency measured with CUDA events around each run
+  --profile              after the timed runs, run once launch by launch with
+                         CUDA events around each and print per-kernel times
+  --inspect              print the artifact's contents (arch, modules,
+                         kernels, buffer plan, inputs, outputs, weights,
+                         launches) and exit; needs no GPU
+  --device N             CUDA device ordinal (default 0)
+  --help                 print this help
+
+.npy dtypes: f32 '<f4', f16 '<f2', bf16 '<u2' (raw bits), i64 '<i8',
+i32 '<i4', i8 '|i1', u8 '|u1', bool '|b1' (bytes 0 or 1). Files must be
+little-endian and C order.
+
+exit status: 0 on success, 1 on any error, 2 on bad usage.
+)";
+
+struct Options {
+  std::string model;
+  std::vector<std::pair<std::string, std::string>> inputs; // name, file
+  std::string outputDir;
+  bool noGraph = false;
+  bool profile = false;
+  bool inspect = false;
+  int warmup = 1;
+  int repeat = 1;
+  int device = 0;
+};
+
+int fail(const std::string &message) {
+  std::fprintf(stderr, "tfc-run: error: %s\n", message.c_str());
+  return 1;
+}
+
+int usageError(const std::string &message) {
+  std::fprintf(stderr, "tfc-run: %s\n(see tfc-run --help)\n", message.c_str());
+  return 2;
+}
+
+std::string lastError(tfcStatus status) {
+  return std::string(tfcGetLastErrorMessage()) + " [" + tfcStatusName(status) +
+         "]";
+}
+
+bool parseCount(const char *text, int minimum, int &out) {
+  char *end = nullptr;
+  long value = std::strtol(text, &end, 10);
+  if (!*text || *end || value < minimum || value > 1000000)
+    return false;
+  out = static_cast<int>(value);
+  return true;
+}
+
+/// Returns -1 to continue, else the exit status.
+int parseOptions(int argc, char **argv, Options &options) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> const char * {
+      return i + 1 < argc ? argv[++i] : nullptr;
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(usage, stdout);
+      return 0;
+    } else if (arg == "--input") {
+      const char *v = value();
+      const char *eq = v ? std::strchr(v, '=') : nullptr;
+      if (!eq || eq == v || !eq[1])
+        return usageError("--input expects NAME=FILE.npy");
+      options.inputs.emplace_back(std::string(v, eq), std::string(eq + 1));
+    } else if (arg == "--output-dir") {
+      const char *v = value();
+      if (!v)
+        return usageError("--output-dir expects a folder");
+      options.outputDir = v;
+    } else if (arg == "--no-graph") {
+      options.noGraph = true;
+    } else if (arg == "--profile") {
+      options.profile = true;
+    } else if (arg == "--inspect") {
+      options.inspect = true;
+    } else if (arg == "--warmup" || arg == "--repeat" || arg == "--device") {
+      const char *v = value();
+      int *target = arg == "--warmup"   ? &options.warmup
+                    : arg == "--repeat" ? &options.repeat
+                                        : &options.device;
+      if (!v || !parseCount(v, arg == "--repeat" ? 1 : 0, *target))
+        return usageError(arg + " expects a non-negative integer" +
+                          (arg == "--repeat" ? " (at least 1)" : ""));
+    } else if (!arg.empty() && arg[0] == '-') {
+      return usageError("unknown option '" + arg + "'");
+    } else if (options.model.empty()) {
+      options.model = arg;
+    } else {
+      return usageError("more than one model given ('" + options.model +
+                        "' and '" + arg + "')");
+    }
+  }
+  if (options.model.empty())
+    return usageError("no model given");
+  return -1;
+}
+
+struct HostInput {
+  std::string name;
+  uint32_t dtype;
+  tfc::npy::Array array;
+};
+
+/// Reads every --input and checks it against the artifact's signature.
+int readInputs(const tfcArtifact *artifact, const Options &options,
+               std::vector<HostInput> &out) {
+  std::map<std::string, std::string> files;
+  for (const auto &[name, file] : options.inputs) {
+    uint32_t index;
+    if (tfcArtifactFindInput(artifact, name.c_str(), &index) != TFC_OK)
+      return fail("--input '" + name + "': the artifact has no such input");
+    if (!files.emplace(name, file).second)
+      return fail("--input '" + name + "' is given twice");
+  }
+  for (uint32_t i = 0, e = tfcArtifactInputCount(artifact); i < e; ++i) {
+    tfcTensorInfo info;
+    tfcArtifactGetInput(artifact, i, &info);
+    std::vector<int64_t> shape(info.shape, info.shape + info.rank);
+    std::string expected = std::string(tfcmDTypeName(info.dtype)) + " " +
+                           tfc::npy::shapeString(shape);
+    auto it = files.find(info.name);
+    if (it == files.end())
+      return fail(std::string("input '") + info.name + "' (" + expected +
+                  ") is not given; pass --input " + info.name + "=FILE.npy");
+    HostInput input{info.name, info.dtype, {}};
+    std::string error;
+    if (!tfc::npy::readFile(it->second, input.array, error))
+      return fail("input '" + input.name + "': " + error);
+    const char *descr = tfc::npy::descrForDType(info.dtype);
+    if (input.array.descr != descr || input.array.shape != shape)
+      return fail("input '" + input.name + "': " + it->second + " holds '" +
+                  input.array.descr + "' " +
+                  tfc::npy::shapeString(input.array.shape) +
+                  "; the artifact expects " + expected + " ('" + descr + "' " +
+                  tfc::npy::shapeString(shape) + ")");
+    if (info.dtype == TFCM_DTYPE_BOOL)
+      for (char byte : input.array.data)
+        if (byte != 0 && byte != 1)
+          return fail("input '" + input.name + "': " + it->second +
+                      " holds a bool byte other than 0 or 1");
+    out.push_back(std::move(input));
+  }
+  return 0;
+}
+
+std::string outputFileName(const std::string &name) {
+  std::string file;
+  for (char c : name)
+    file += std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+                    c == '_' || c == '-'
+                ? c
+                : '_';
+  return file + ".npy";
+}
+
+int writeOutputs(const tfcArtifact *artifact, tfcSession *session,
+                 const std::string &dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return fail("cannot create output folder '" + dir + "': " + ec.message());
+  for (uint32_t i = 0, e = tfcArtifactOutputCount(artifact); i < e; ++i) {
+    tfcTensorInfo info;
+    tfcArtifactGetOutput(artifact, i, &info);
+    std::vector<char> data(info.byteSize);
+    if (tfcStatus status = tfcSessionCopyOutputToHost(session, info.name,
+                                                      data.data(), data.size()))
+      return fail(lastError(status));
+    std::string path = dir + "/" + outputFileName(info.name);
+    std::string error;
+    if (!tfc::npy::writeFile(
+            path, tfc::npy::descrForDType(info.dtype),
+            std::vector<int64_t>(info.shape, info.shape + info.rank),
+            data.data(), data.size(), error))
+      return fail(error);
+    std::printf("wrote output '%s' to %s\n", info.name, path.c_str());
+  }
+  return 0;
+}
+
+int printProfile(const tfcArtifact *artifact, tfcSession *session) {
+  uint32_t count = tfcArtifactLaunchCount(artifact);
+  std::vector<float> times(count);
+  if (tfcStatus status = tfcSessionRunProfiled(session, times.data(), count))
+    return fail(lastError(status));
+  double total = 0;
+  for (float t : times)
+    total += t;
+  std::printf("profile (%u launches, one by one, %.4f ms in total):\n", count,
+              total);
+  std::printf("  %5s %10s %7s  %s\n", "#", "ms", "%", "kernel");
+  for (uint32_t i = 0; i < count; ++i)
+    std::printf("  %5u %10.4f %6.1f%%  %s\n", i, times[i],
+                total > 0 ? 100.0 * times[i] / total : 0.0,
+                tfcArtifactLaunchName(artifact, i));
+  return 0;
+}
+
+bool graphDisabledByEnv() {
+  const char *value = std::getenv("TFC_NO_GRAPH");
+  return value && std::strcmp(value, "1") == 0;
+}
+
+int runModel(const tfcArtifact *artifact, const Options &options) {
+  std::vector<HostInput> inputs;
+  if (int status = readInputs(artifact, options, inputs))
+    return status;
+
+  tfcSessionOptions sessionOptions{options.device,
+                                   options.noGraph ? TFC_SESSION_NO_GRAPH : 0u};
+  tfcSession *session = nullptr;
+  if (tfcStatus status = tfcSessionCreate(artifact, &sessionOptions, &session))
+    return fail(lastError(status));
+  struct Releaser {
+    tfcSession *session;
+    ~Releaser() { tfcSessionRelease(session); }
+  } releaser{session};
+  std::printf("device: %s\n", tfcSessionDescribe(session));
+
+  for (const HostInput &input : inputs)
+    if (tfcStatus status = tfcSessionBindInputHost(
+            session, input.name.c_str(), input.dtype, input.array.data.data(),
+            input.array.data.size()))
+      return fail(lastError(status));
+
+  for (int i = 0; i < options.warmup; ++i)
+    if (tfcStatus status = tfcSessionRun(session))
+      return fail(lastError(status));
+  std::vector<float> times(options.repeat);
+  for (float &t : times)
+    if (tfcStatus status = tfcSessionRunTimed(session, &t))
+      return fail(lastError(status));
+  std::sort(times.begin(), times.end());
+  std::printf("latency: median %.4f ms, min %.4f ms, max %.4f ms over %d "
+              "runs (%d warm-up, %s)\n",
+              times[times.size() / 2], times.front(), times.back(),
+              options.repeat, options.warmup,
+              options.noGraph || graphDisabledByEnv() ? "no graph"
+                                                      : "CUDA graph");
+
+  if (options.profile)
+    if (int status = printProfile(artifact, session))
+      return status;
+  if (!options.outputDir.empty())
+    return writeOutputs(artifact, session, options.outputDir);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options options;
+  if (int status = parseOptions(argc, argv, options); status >= 0)
+    return status;
+
+  tfcArtifact *artifact = nullptr;
+  if (tfcStatus status = tfcArtifactLoadFile(options.model.c_str(), &artifact))
+    return fail(lastError(status));
+  int result = 0;
+  if (options.inspect)
+    std::fputs(tfcArtifactDescribe(artifact), stdout);
+  else
+    result = runModel(artifact, options);
+  tfcArtifactRelease(artifact);
+  return result;
+}
