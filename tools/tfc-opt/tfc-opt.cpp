@@ -1,8 +1,10 @@
 //===- tfc-opt.cpp - the tfc optimizer driver -------------------*- C++ -*-===//
 //
-// mlir-opt for tfc: parses MLIR, runs tfc and upstream passes and pipelines,
-// and prints the result. Registers the tfc dialect and passes and every
-// upstream dialect, pass and translation the codegen path uses.
+// mlir-opt for tfc: parses MLIR (or imports an ONNX model: a `.onnx` file, or
+// any binary file that parses as an ONNX ModelProto), runs tfc and upstream
+// passes and pipelines, and prints the result. Registers the tfc dialect and
+// passes and every upstream dialect, pass and translation the codegen path
+// uses.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,9 +14,111 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
 
 #include "tfc/Dialect/TfcDialect.h"
+#include "tfc/Import/OnnxImporter.h"
 #include "tfc/Passes/Passes.h"
+
+#include <cstring>
+
+//===----------------------------------------------------------------------===//
+// ONNX input
+//===----------------------------------------------------------------------===//
+
+static llvm::cl::OptionCategory onnxCategory(
+    "ONNX import options (when the input is an ONNX model)");
+
+static llvm::cl::list<std::string> onnxInputShapes(
+    "input-shape",
+    llvm::cl::desc("Static shape of an ONNX graph input, NAME=DIMS (e.g. "
+                   "input_ids=1x32); pins dynamic dimensions. Repeatable"),
+    llvm::cl::value_desc("name=dims"), llvm::cl::cat(onnxCategory));
+
+static llvm::cl::opt<mlir::tfc::OnnxWeightsMode> onnxWeights(
+    "weights", llvm::cl::desc("Where ONNX initializers (weights) go"),
+    llvm::cl::init(mlir::tfc::OnnxWeightsMode::Inline),
+    llvm::cl::values(
+        clEnumValN(mlir::tfc::OnnxWeightsMode::Inline, "inline",
+                   "tfc.parameter with a dense_resource blob (default)"),
+        clEnumValN(mlir::tfc::OnnxWeightsMode::External, "external",
+                   "tfc.parameter by name only, bound when the artifact "
+                   "is loaded")),
+    llvm::cl::cat(onnxCategory));
+
+/// True for `.onnx` files and for binary files that parse as a ModelProto.
+static bool isOnnxInput(llvm::StringRef filename) {
+  if (filename == "-" || filename.ends_with(".mlir") ||
+      filename.ends_with(".mlirbc"))
+    return false;
+  if (filename.ends_with(".onnx"))
+    return true;
+  auto buffer = llvm::MemoryBuffer::getFile(filename, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  return buffer && mlir::tfc::looksLikeOnnxModel((*buffer)->getBuffer());
+}
+
+/// Imports the ONNX model and runs the usual mlir-opt processing on it. The
+/// module reaches MlirOptMain as bytecode, so weights never become text.
+static llvm::LogicalResult runOnOnnxModel(llvm::StringRef inputFilename,
+                                          llvm::StringRef outputFilename,
+                                          mlir::DialectRegistry &registry) {
+  mlir::tfc::OnnxImportOptions options;
+  options.weights = onnxWeights;
+  for (const std::string &spec : onnxInputShapes) {
+    std::string error;
+    if (!mlir::tfc::parseOnnxInputShape(spec, options, error)) {
+      llvm::errs() << "tfc-opt: --input-shape: " << error << "\n";
+      return llvm::failure();
+    }
+  }
+  mlir::MLIRContext context(registry);
+  // Diagnostics read "<file>: error: <message>"; node errors name the node.
+  mlir::ScopedDiagnosticHandler printer(&context, [&](mlir::Diagnostic &d) {
+    auto print = [&](mlir::Diagnostic &diag) {
+      llvm::StringRef severity =
+          diag.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
+          : diag.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
+          : diag.getSeverity() == mlir::DiagnosticSeverity::Note    ? "note"
+                                                                    : "remark";
+      llvm::errs() << inputFilename << ": " << severity << ": " << diag.str()
+                   << "\n";
+    };
+    print(d);
+    for (mlir::Diagnostic &note : d.getNotes())
+      print(note);
+    return llvm::success();
+  });
+  auto module = mlir::tfc::importOnnxModel(inputFilename, &context, options);
+  if (failed(module))
+    return llvm::failure();
+  std::string bytecode;
+  llvm::raw_string_ostream os(bytecode);
+  if (failed(mlir::writeBytecodeToFile(module->get(), os)))
+    return llvm::failure();
+  module->release()->erase();
+  std::string error;
+  auto output = mlir::openOutputFile(outputFilename, &error);
+  if (!output) {
+    llvm::errs() << error << "\n";
+    return llvm::failure();
+  }
+  // Resource blobs are 64-byte aligned; the reader wants the buffer so too.
+  auto buffer = llvm::WritableMemoryBuffer::getNewUninitMemBuffer(
+      bytecode.size(), inputFilename, llvm::Align(64));
+  std::memcpy(buffer->getBufferStart(), bytecode.data(), bytecode.size());
+  bytecode.clear();
+  if (failed(mlir::MlirOptMain(output->os(), std::move(buffer), registry,
+                               mlir::MlirOptMainConfig::createFromCLOptions())))
+    return llvm::failure();
+  output->keep();
+  return llvm::success();
+}
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
@@ -24,6 +128,13 @@ int main(int argc, char **argv) {
   registry.insert<mlir::tfc::TfcDialect>();
   mlir::registerAllPasses();
   mlir::tfc::registerTfcPasses();
+  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
+      argc, argv, "tfc optimizer driver\n", registry);
+  if (isOnnxInput(inputFilename)) {
+    llvm::InitLLVM initLLVM(argc, argv);
+    return mlir::asMainReturnCode(
+        runOnOnnxModel(inputFilename, outputFilename, registry));
+  }
   return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "tfc optimizer driver\n", registry));
+      mlir::MlirOptMain(argc, argv, inputFilename, outputFilename, registry));
 }

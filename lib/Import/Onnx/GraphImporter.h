@@ -1,0 +1,74 @@
+//===- GraphImporter.h - ONNX GraphProto to one func.func -------*- C++ -*-===//
+//
+// The driver of the import: validates the graph (every input defined,
+// topological order, types of inputs and declared value_info), turns graph
+// inputs into function arguments, initializers into weights or constants,
+// dispatches each node to its handler, and returns the graph outputs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFC_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
+#define TFC_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
+
+#include "OnnxImportContext.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace mlir::tfc::onnx_import {
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext *context, const ::onnx::ModelProto &model,
+                int64_t opset, StringRef sourceName,
+                const OnnxImportOptions &options, StringRef externalDataDir);
+
+  /// Imports the model's graph into a new module.
+  FailureOr<OwningOpRef<ModuleOp>> run();
+
+  //===--- Used by OnnxNode ------------------------------------------------===//
+
+  /// The builder that appends ops at the end of the function body.
+  OpBuilder &getBuilder() { return builder; }
+  /// The SSA value of `value`, creating its tfc.constant / tfc.parameter
+  /// (grouped at the top of the function) on first use.
+  FailureOr<Value> materialize(OnnxValue &value);
+  /// A (uniqued) tfc.constant at the top of the function.
+  Value getConstant(DenseElementsAttr value, Location loc);
+  StringRef getExternalDataDir() const { return externalDataDir; }
+  /// Defines the ONNX name `name`; fails on a second definition.
+  FailureOr<OnnxValue *> define(StringRef name, RankedTensorType type,
+                                Location loc);
+
+private:
+  LogicalResult importInitializers();
+  FailureOr<SmallVector<Type>> getArgumentTypes();
+  FailureOr<SmallVector<const ::onnx::NodeProto *>> sortNodes();
+  LogicalResult importNode(const ::onnx::NodeProto &node);
+  LogicalResult importOutputs(func::FuncOp func);
+  /// Checks `value`'s type against the model's value_info or graph output
+  /// declaration for it, when one exists.
+  LogicalResult checkDeclaredType(const OnnxValue &value, Location loc);
+  Location getNodeLoc(StringRef name);
+
+  MLIRContext *context;
+  const ::onnx::ModelProto &model;
+  const ::onnx::GraphProto &graph;
+  int64_t opset;
+  std::string sourceName;
+  const OnnxImportOptions &options;
+  std::string externalDataDir;
+  Location fileLoc;
+
+  OpBuilder builder;
+  /// The last constant or parameter placed at the top of the function.
+  Operation *lastConstant = nullptr;
+  llvm::DenseMap<Attribute, Value> constantCache;
+  llvm::StringMap<OnnxValue> values;
+  llvm::StringMap<const ::onnx::TypeProto *> declaredTypes;
+};
+
+} // namespace mlir::tfc::onnx_import
+
+#endif // TFC_LIB_IMPORT_ONNX_GRAPHIMPORTER_H

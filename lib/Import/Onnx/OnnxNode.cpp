@@ -1,0 +1,310 @@
+//===- OnnxNode.cpp - binders for ONNX node inputs and attributes ---------===//
+//
+// The helpers handlers read a node through. Each one checks what it reads
+// (attribute kind, constant-ness of shape inputs, axis ranges) and reports a
+// precise error naming the op, the attribute or input, and the value seen.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GraphImporter.h"
+#include "OnnxTensors.h"
+
+using namespace mlir;
+using namespace mlir::tfc;
+using namespace mlir::tfc::onnx_import;
+using ::onnx::AttributeProto;
+
+OnnxNode::OnnxNode(GraphImporter &graph, const ::onnx::NodeProto &proto,
+                   StringRef displayName, int64_t opset, Location loc,
+                   ArrayRef<OnnxValue *> inputs)
+    : proto(proto), graph(graph), displayName(displayName.str()),
+      opset(opset), loc(loc), inputs(inputs.begin(), inputs.end()) {}
+
+OpBuilder &OnnxNode::getBuilder() { return graph.getBuilder(); }
+
+//===----------------------------------------------------------------------===//
+// Inputs
+//===----------------------------------------------------------------------===//
+
+LogicalResult OnnxNode::checkNumInputs(unsigned min, unsigned max) const {
+  unsigned n = getNumInputs();
+  if (n >= min && n <= max)
+    return success();
+  auto diag = emitError() << getOpType() << " expects ";
+  if (min == max)
+    diag << min;
+  else
+    diag << min << " to " << max;
+  return diag << " inputs, got " << n;
+}
+
+bool OnnxNode::allInputsConstant() const {
+  return llvm::all_of(inputs, [](const OnnxValue *v) {
+    return !v || v->constant;
+  });
+}
+
+bool OnnxNode::canFold() const {
+  return llvm::all_of(inputs, [](const OnnxValue *v) {
+    return !v || (v->constant && (v->constant.isSplat() ||
+                                  v->constant.getNumElements() <=
+                                      kMaxFoldedElements));
+  });
+}
+
+FailureOr<Value> OnnxNode::getInput(unsigned i) {
+  assert(hasInput(i) && "reading an absent input");
+  return graph.materialize(*inputs[i]);
+}
+
+FailureOr<SmallVector<int64_t>> OnnxNode::getConstantInts(unsigned i,
+                                                          StringRef what) {
+  if (!hasInput(i))
+    return emitError() << getOpType() << " needs input " << i << " ('"
+                       << what << "')";
+  DenseElementsAttr constant = inputs[i]->constant;
+  if (!constant)
+    return emitError() << getOpType() << " input " << i << " ('" << what
+                       << "') must be known at import time, but '"
+                       << inputs[i]->name
+                       << "' is computed at run time from graph inputs or "
+                          "weights";
+  if (!constant.getElementType().isSignlessInteger() ||
+      constant.getElementType().isInteger(1))
+    return emitError() << getOpType() << " input " << i << " ('" << what
+                       << "') must be an integer tensor, got "
+                       << constant.getType();
+  SmallVector<int64_t> result;
+  for (const APInt &v : constant.getValues<APInt>())
+    result.push_back(v.getSExtValue());
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+const AttributeProto *OnnxNode::findAttr(StringRef name) const {
+  for (const AttributeProto &attr : proto.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+static StringRef getAttrKindName(const AttributeProto &attr) {
+  switch (attr.type()) {
+  case AttributeProto::FLOAT: return "FLOAT";
+  case AttributeProto::INT: return "INT";
+  case AttributeProto::STRING: return "STRING";
+  case AttributeProto::TENSOR: return "TENSOR";
+  case AttributeProto::GRAPH: return "GRAPH";
+  case AttributeProto::FLOATS: return "FLOATS";
+  case AttributeProto::INTS: return "INTS";
+  case AttributeProto::STRINGS: return "STRINGS";
+  case AttributeProto::TENSORS: return "TENSORS";
+  case AttributeProto::GRAPHS: return "GRAPHS";
+  case AttributeProto::SPARSE_TENSOR: return "SPARSE_TENSOR";
+  default: return "UNDEFINED";
+  }
+}
+
+/// Fails with a message when `attr` is not of `kind`.
+static LogicalResult checkKind(const OnnxNode &node,
+                               const AttributeProto &attr,
+                               AttributeProto::AttributeType kind,
+                               StringRef kindName) {
+  if (attr.type() == kind)
+    return success();
+  return node.emitError() << node.getOpType() << " attribute '" << attr.name()
+                          << "' must be " << kindName << ", got "
+                          << getAttrKindName(attr);
+}
+
+FailureOr<int64_t>
+OnnxNode::getIntAttr(StringRef name,
+                     std::optional<int64_t> defaultValue) const {
+  const AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    if (defaultValue)
+      return *defaultValue;
+    return emitError() << getOpType() << " requires attribute '" << name
+                       << "'";
+  }
+  if (failed(checkKind(*this, *attr, AttributeProto::INT, "an INT")))
+    return failure();
+  return attr->i();
+}
+
+FailureOr<float>
+OnnxNode::getFloatAttr(StringRef name,
+                       std::optional<float> defaultValue) const {
+  const AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    if (defaultValue)
+      return *defaultValue;
+    return emitError() << getOpType() << " requires attribute '" << name
+                       << "'";
+  }
+  if (failed(checkKind(*this, *attr, AttributeProto::FLOAT, "a FLOAT")))
+    return failure();
+  return attr->f();
+}
+
+FailureOr<std::string>
+OnnxNode::getStringAttr(StringRef name,
+                        std::optional<StringRef> defaultValue) const {
+  const AttributeProto *attr = findAttr(name);
+  if (!attr) {
+    if (defaultValue)
+      return defaultValue->str();
+    return emitError() << getOpType() << " requires attribute '" << name
+                       << "'";
+  }
+  if (failed(checkKind(*this, *attr, AttributeProto::STRING, "a STRING")))
+    return failure();
+  return attr->s();
+}
+
+FailureOr<std::optional<SmallVector<int64_t>>>
+OnnxNode::getIntsAttr(StringRef name) const {
+  const AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return std::optional<SmallVector<int64_t>>();
+  if (failed(checkKind(*this, *attr, AttributeProto::INTS, "INTS")))
+    return failure();
+  return std::optional<SmallVector<int64_t>>(
+      SmallVector<int64_t>(attr->ints().begin(), attr->ints().end()));
+}
+
+FailureOr<bool> OnnxNode::getBoolAttr(StringRef name,
+                                      bool defaultValue) const {
+  auto value = getIntAttr(name, defaultValue ? 1 : 0);
+  if (failed(value))
+    return failure();
+  if (*value != 0 && *value != 1)
+    return emitError() << getOpType() << " attribute '" << name
+                       << "' must be 0 or 1, got " << *value;
+  return *value == 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Outputs
+//===----------------------------------------------------------------------===//
+
+LogicalResult OnnxNode::checkNumOutputs(unsigned min, unsigned max) const {
+  unsigned n = getNumOutputs();
+  if (n >= min && n <= max)
+    return success();
+  auto diag = emitError() << getOpType() << " expects ";
+  if (min == max)
+    diag << min;
+  else
+    diag << min << " to " << max;
+  return diag << " outputs, got " << n;
+}
+
+void OnnxNode::setOutput(unsigned i, Value value) {
+  if (!hasOutput(i))
+    return;
+  auto defined = graph.define(proto.output(i),
+                              cast<RankedTensorType>(value.getType()), loc);
+  if (succeeded(defined))
+    (*defined)->value = value;
+}
+
+LogicalResult OnnxNode::setConstantOutput(unsigned i,
+                                          DenseElementsAttr constant) {
+  if (!hasOutput(i))
+    return success();
+  auto defined = graph.define(proto.output(i),
+                              cast<RankedTensorType>(constant.getType()), loc);
+  if (failed(defined))
+    return failure();
+  (*defined)->constant = constant;
+  return success();
+}
+
+LogicalResult OnnxNode::setWeightOutput(unsigned i,
+                                        const ::onnx::TensorProto &tensor) {
+  if (!hasOutput(i))
+    return success();
+  auto type = getTensorType(tensor, loc, "the tensor of " + displayName);
+  if (failed(type))
+    return failure();
+  auto defined = graph.define(proto.output(i), *type, loc);
+  if (failed(defined))
+    return failure();
+  (*defined)->weight = &tensor;
+  return success();
+}
+
+void OnnxNode::setAliasOutput(unsigned i, const OnnxValue &source) {
+  if (!hasOutput(i))
+    return;
+  auto defined = graph.define(proto.output(i), source.type, loc);
+  if (failed(defined))
+    return;
+  OnnxValue &alias = **defined;
+  // A weight stays one tfc.parameter, named after the initializer, however
+  // many names refer to it: the alias materializes through its source.
+  alias.value = source.value;
+  alias.constant = source.constant;
+  alias.unsupported = source.unsupported;
+  if (!source.value)
+    alias.aliasOf = const_cast<OnnxValue *>(&source);
+}
+
+void OnnxNode::setUnsupportedOutput(unsigned i, RankedTensorType type,
+                                    std::string message) {
+  if (!hasOutput(i))
+    return;
+  auto defined = graph.define(proto.output(i), type, loc);
+  if (succeeded(defined))
+    (*defined)->unsupported = std::move(message);
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+FailureOr<int64_t> OnnxNode::normalizeAxis(int64_t axis, int64_t rank,
+                                           StringRef what) const {
+  // A rank-0 tensor still accepts axis 0 / -1 where ONNX allows it.
+  int64_t bound = std::max<int64_t>(rank, 1);
+  if (axis < -bound || axis >= bound)
+    return emitError() << getOpType() << " " << what << " is " << axis
+                       << ", out of range for an input of rank " << rank
+                       << " (expected " << -bound << " <= axis < " << bound
+                       << ")";
+  return axis < 0 ? axis + bound : axis;
+}
+
+FailureOr<DenseElementsAttr>
+OnnxNode::readConstantTensor(const ::onnx::TensorProto &tensor,
+                             StringRef what) {
+  auto bytes = readTensorBytes(tensor, graph.getExternalDataDir(), loc, what);
+  if (failed(bytes))
+    return failure();
+  return toDenseElements(*bytes);
+}
+
+Value OnnxNode::getConstant(DenseElementsAttr value) {
+  return graph.getConstant(value, loc);
+}
+
+Value OnnxNode::getScalarConstant(Type elementType, double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  if (auto floatType = dyn_cast<FloatType>(elementType)) {
+    APFloat f(value);
+    bool losesInfo;
+    f.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+              &losesInfo);
+    return getConstant(DenseElementsAttr::get(type, f));
+  }
+  if (elementType.isInteger(1))
+    return getConstant(DenseElementsAttr::get(type, value != 0));
+  return getConstant(DenseElementsAttr::get(
+      type, APInt(elementType.getIntOrFloatBitWidth(),
+                  static_cast<uint64_t>(static_cast<int64_t>(value)),
+                  /*isSigned=*/false, /*implicitTrunc=*/true)));
+}

@@ -1,0 +1,69 @@
+//===- OnnxTensors.h - ONNX data types and tensor payloads ------*- C++ -*-===//
+//
+// Maps ONNX element types to MLIR types and reads a TensorProto's payload
+// (raw_data, the typed repeated fields, or ONNX external data) into bytes,
+// a DenseElementsAttr, or a dense_resource blob for weights.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFC_LIB_IMPORT_ONNX_ONNXTENSORS_H
+#define TFC_LIB_IMPORT_ONNX_ONNXTENSORS_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Location.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <string>
+
+namespace mlir::tfc::onnx_import {
+
+/// The MLIR element type of an ONNX `TensorProto::DataType`, or null for the
+/// types tfc does not handle (string, complex, float8, 4-bit). Unsigned
+/// integers map to signless integers of the same width.
+Type getElementType(MLIRContext *context, int32_t dataType);
+
+/// The ONNX name of a data type ("FLOAT", "INT64", ...), for messages.
+std::string getDataTypeName(int32_t dataType);
+
+/// The tensor type of a TensorProto; emits an error at `loc` naming `what`
+/// for negative dims or an unsupported data type.
+FailureOr<RankedTensorType> getTensorType(const ::onnx::TensorProto &tensor,
+                                          Location loc, StringRef what);
+
+/// A tensor's payload as little-endian bytes in MLIR's storage layout (one
+/// byte per i1 element).
+struct TensorBytes {
+  RankedTensorType type;
+  /// The bytes, pointing into `owned` or into the protobuf message.
+  ArrayRef<char> bytes;
+  std::string owned;
+};
+
+/// Reads a tensor's payload, checking its size against its type. External
+/// data locations are resolved against `externalDataDir`.
+FailureOr<TensorBytes> readTensorBytes(const ::onnx::TensorProto &tensor,
+                                       StringRef externalDataDir, Location loc,
+                                       StringRef what);
+
+/// Float tensors above this many elements are weights: imported as
+/// tfc.parameter and never folded through. Smaller ones (scalars of the
+/// GELU, attention scale) and integer/bool tensors are constants.
+constexpr int64_t kMaxConstantFloatElements = 16;
+
+/// True when an initializer (or a Constant node's tensor) is a model weight
+/// rather than a constant: a float tensor of more than
+/// kMaxConstantFloatElements elements, or any tensor of 1M elements or more.
+bool isWeightTensor(const ::onnx::TensorProto &tensor);
+
+/// The payload as a DenseElementsAttr (for constants).
+DenseElementsAttr toDenseElements(const TensorBytes &tensor);
+
+/// The payload as a `dense_resource` blob named after `blobName` (for
+/// weights, so they never print as text).
+ElementsAttr toDenseResource(const TensorBytes &tensor, StringRef blobName);
+
+} // namespace mlir::tfc::onnx_import
+
+#endif // TFC_LIB_IMPORT_ONNX_ONNXTENSORS_H

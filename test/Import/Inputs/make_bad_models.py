@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Writes the malformed ONNX models the importer's error tests read.
+
+Run from anywhere: python3 test/Import/Inputs/make_bad_models.py
+Each model is the smallest graph that triggers one importer error; the lit
+tests in test/Import/errors-*.test check the exact messages. The outputs are
+committed, so the tests do not need the onnx package.
+"""
+import os
+
+import onnx
+from onnx import TensorProto, helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def tensor(name, dims, dtype=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, dtype, dims)
+
+
+def model(nodes, inputs, outputs, initializers=(), opset=17, ir_version=8):
+    graph = helper.make_graph(nodes, "bad", inputs, outputs,
+                              initializer=list(initializers))
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                          producer_name="make_bad_models.py")
+    m.ir_version = ir_version
+    return m
+
+
+def save(name, m):
+    with open(os.path.join(HERE, name), "wb") as f:
+        f.write(m.SerializeToString())
+
+
+def main():
+    x = tensor("x", [2, 4])
+    y = tensor("y", [2, 4])
+
+    # An op no handler knows.
+    save("unknown_op.onnx", model(
+        [helper.make_node("FooBar", ["x"], ["y"], name="bar")], [x], [y]))
+
+    # A known op at an opset it does not exist in (LayerNormalization is 17+).
+    save("op_opset_too_old.onnx", model(
+        [helper.make_node("LayerNormalization", ["x", "s"], ["y"], name="ln")],
+        [x, tensor("s", [4])], [y], opset=16))
+
+    # The model-level opset is newer than the importer's.
+    save("opset24.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu")], [x], [y],
+        opset=24))
+
+    # A node reads a value nothing defines.
+    save("missing_input.onnx", model(
+        [helper.make_node("Add", ["x", "nope"], ["y"], name="add")], [x], [y]))
+
+    # An initializer whose payload is missing (dims say 4 floats, no data).
+    w = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[4])
+    save("missing_initializer_data.onnx", model(
+        [helper.make_node("Add", ["x", "w"], ["y"], name="add")], [x], [y],
+        initializers=[w]))
+
+    # Bad attributes: an axis out of range, an attribute of the wrong kind.
+    save("bad_axis.onnx", model(
+        [helper.make_node("Softmax", ["x"], ["y"], name="sm", axis=3)],
+        [x], [y]))
+    gemm = helper.make_node("Gemm", ["x", "b"], ["y"], name="gemm")
+    gemm.attribute.append(helper.make_attribute("transB", 1.0))
+    save("bad_attribute_kind.onnx", model(
+        [gemm], [x, tensor("b", [4, 4])], [y]))
+
+    # A cycle: a reads b's output and b reads a's.
+    save("cycle.onnx", model(
+        [helper.make_node("Add", ["x", "t1"], ["t0"], name="a"),
+         helper.make_node("Relu", ["t0"], ["t1"], name="b"),
+         helper.make_node("Identity", ["t1"], ["y"], name="out")],
+        [x], [y]))
+
+    # LayerNormalization's Mean output feeding another node.
+    save("layernorm_mean_used.onnx", model(
+        [helper.make_node("LayerNormalization", ["x", "s"], ["n", "mean"],
+                          name="ln"),
+         helper.make_node("Identity", ["mean"], ["y"], name="use_mean")],
+        [x, tensor("s", [4])], [tensor("y", [2, 1])]))
+
+    # Reshape to a shape computed at run time.
+    save("reshape_runtime_shape.onnx", model(
+        [helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")],
+        [x, tensor("shape", [2], TensorProto.INT64)], [y]))
+
+    # A dynamic input dimension (needs --input-shape).
+    save("dynamic_batch.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+        [tensor("x", ["batch", 4])], [tensor("y", ["batch", 4])]))
+
+    # Not a protobuf at all / a truncated one.
+    good = model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
+                 [x], [y]).SerializeToString()
+    with open(os.path.join(HERE, "truncated.onnx"), "wb") as f:
+        f.write(good[: len(good) // 2])
+
+
+if __name__ == "__main__":
+    main()

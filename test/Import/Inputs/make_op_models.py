@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Writes the small valid ONNX models the importer's op tests read.
+
+Run from anywhere: python3 test/Import/Inputs/make_op_models.py
+Each model exercises one family of handlers (test/Import/ops-*.test); all
+pass onnx.checker and strict shape inference. The outputs are committed.
+"""
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+F, I64, BOOL = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
+
+
+def vi(name, dims, dtype=F):
+    return helper.make_tensor_value_info(name, dtype, dims)
+
+
+def const(name, value, dtype=None):
+    array = np.array(value, dtype=dtype)
+    return helper.make_node("Constant", [], [name], name=name,
+                            value=numpy_helper.from_array(array, name))
+
+
+def init(name, value, dtype=np.float32):
+    return numpy_helper.from_array(np.array(value, dtype=dtype), name)
+
+
+def save(name, nodes, inputs, outputs, initializers=(), opset=17, ir=8,
+         check=True):
+    graph = helper.make_graph(nodes, name.split(".")[0], inputs, outputs,
+                              initializer=list(initializers))
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                          producer_name="make_op_models.py")
+    m.ir_version = ir
+    if check:
+        onnx.checker.check_model(m, full_check=True)
+    with open(os.path.join(HERE, name), "wb") as f:
+        f.write(m.SerializeToString())
+
+
+def elementwise():
+    n = helper.make_node
+    nodes = [
+        const("two", 2, np.int64),
+        const("zero", 0.0, np.float32),
+        n("Sub", ["x", "c"], ["sub"], name="sub"),
+        n("Div", ["sub", "c"], ["div"], name="div"),
+        n("Pow", ["div", "two"], ["pow"], name="pow"),  # int64 exponent
+        n("Abs", ["pow"], ["abs"], name="abs"),
+        n("Sqrt", ["abs"], ["sqrt"], name="sqrt"),
+        n("Reciprocal", ["sqrt"], ["recip"], name="recip"),
+        n("Neg", ["recip"], ["neg"], name="neg"),
+        n("Exp", ["neg"], ["exp"], name="exp"),
+        n("Erf", ["exp"], ["erf"], name="erf"),
+        n("Sigmoid", ["erf"], ["sig"], name="sig"),
+        n("Relu", ["sig"], ["relu"], name="relu"),
+        n("Tanh", ["relu"], ["tanh"], name="tanh"),
+        n("Max", ["tanh", "x", "c"], ["max"], name="max"),
+        n("Min", ["max", "x"], ["min"], name="min"),
+        n("Greater", ["x", "zero"], ["gt"], name="gt"),
+        n("LessOrEqual", ["x", "c"], ["le"], name="le"),
+        n("Equal", ["x", "c"], ["eq"], name="eq"),
+        n("GreaterOrEqual", ["x", "c"], ["ge"], name="ge"),
+        n("Less", ["x", "c"], ["lt"], name="lt"),
+        n("And", ["gt", "le"], ["and"], name="and"),
+        n("Or", ["and", "eq"], ["or"], name="or"),
+        n("Xor", ["or", "ge"], ["xor"], name="xor"),
+        n("Not", ["lt"], ["not"], name="not"),
+        n("Or", ["xor", "not"], ["mask"], name="mask"),
+        n("Where", ["mask", "min", "zero"], ["where"], name="where"),
+        n("Cast", ["where"], ["half"], name="to_f16", to=TensorProto.FLOAT16),
+        n("Cast", ["half"], ["y"], name="to_f32", to=F),
+        n("Cast", ["mask"], ["mask_f"], name="mask_to_f32", to=F),
+    ]
+    save("ops_elementwise.onnx", nodes, [vi("x", [2, 3, 4])],
+         [vi("y", [2, 3, 4]), vi("mask_f", [2, 3, 4])],
+         [init("c", [0.5, 1.0, 1.5, 2.0])])
+
+
+def matrix():
+    n = helper.make_node
+    rng = np.random.default_rng(0)
+    nodes = [
+        n("Gemm", ["a", "w", "bias"], ["gemm"], name="gemm", alpha=0.5,
+          beta=2.0, transB=1),
+        n("MatMul", ["gemm", "v"], ["mv"], name="matvec"),  # 1-D rhs
+        n("LayerNormalization", ["gemm", "scale"], ["ln"], name="ln_nobias",
+          axis=-1, epsilon=1e-6),
+        n("Softmax", ["ln"], ["sm"], name="softmax"),
+        n("Flatten", ["sm"], ["flat"], name="flatten", axis=0),
+    ]
+    save("ops_matrix.onnx", nodes, [vi("a", [3, 8])],
+         [vi("flat", [1, 18]), vi("mv", [3])],
+         [init("w", rng.standard_normal((6, 8))), init("bias", [1, 2, 3, 4, 5, 6]),
+          init("v", rng.standard_normal(6)), init("scale", rng.standard_normal(6))])
+
+
+def shape_folding():
+    """Shape arithmetic on a dynamic input, pinned with --input-shape."""
+    n = helper.make_node
+    nodes = [
+        n("Shape", ["x"], ["shape"], name="shape"),
+        const("i0", 0, np.int64), const("i1", 1, np.int64),
+        const("ax0", [0], np.int64),
+        n("Gather", ["shape", "i0"], ["batch"], name="get_batch"),
+        n("Gather", ["shape", "i1"], ["seq"], name="get_seq"),
+        n("Unsqueeze", ["batch", "ax0"], ["batch1"], name="unsq_batch"),
+        n("Unsqueeze", ["seq", "ax0"], ["seq1"], name="unsq_seq"),
+        const("rest", [2, 4], np.int64),
+        n("Concat", ["batch1", "seq1", "rest"], ["new_shape"], name="concat",
+          axis=0),
+        n("Reshape", ["x", "new_shape"], ["y"], name="reshape"),
+        # A causal mask built at run time in the exporter's style.
+        n("Range", ["i0", "seq", "i1"], ["pos"], name="range"),
+        n("Unsqueeze", ["pos", "ax0"], ["row"], name="row"),
+        const("ax1", [1], np.int64),
+        n("Unsqueeze", ["pos", "ax1"], ["col"], name="col"),
+        n("LessOrEqual", ["row", "col"], ["causal"], name="causal"),
+        const("len2", [2], np.int64), const("minus1", -1, np.int64),
+        n("ConstantOfShape", ["len2"], ["ones"], name="ones",
+          value=numpy_helper.from_array(np.array([1], np.int64))),
+        n("Mul", ["ones", "minus1"], ["neg_ones"], name="mul"),
+        const("one1", [1], np.int64),
+        n("Concat", ["one1", "seq1"], ["target"], name="target", axis=0),
+        n("Equal", ["target", "neg_ones"], ["is_neg"], name="eq"),
+        n("Where", ["is_neg", "ones", "target"], ["mask_shape"],
+          name="where_shape"),
+        n("Expand", ["causal", "mask_shape"], ["mask"], name="expand"),
+        n("Cast", ["mask"], ["maskf"], name="cast_mask", to=F),
+        const("starts", [1], np.int64), const("ends", [-1], np.int64),
+        n("Slice", ["maskf", "starts", "ends", "ax0"], ["sliced"],
+          name="slice"),
+        n("ReduceSum", ["sliced", "ax1"], ["rows"], name="rowsum",
+          keepdims=0),
+        n("Squeeze", ["shape"], ["shape_again"], name="squeeze_noop"),
+        n("Size", ["shape_again"], ["rank"], name="size"),
+        n("Cast", ["rank"], ["rankf"], name="cast_rank", to=F),
+        n("Mul", ["rows", "rankf"], ["z"], name="scale_rows"),
+    ]
+    save("ops_shape_folding.onnx", nodes, [vi("x", ["batch", "seq", 8])],
+         [vi("y", ["batch", "seq", 2, 4]), vi("z", None)], check=False)
+
+
+def opset18():
+    n = helper.make_node
+    nodes = [
+        n("Split", ["x"], ["s0", "s1", "s2"], name="split3", axis=-1,
+          num_outputs=3),  # 10 -> 4, 4, 2
+        const("axes_last", [-1], np.int64),
+        n("ReduceMean", ["s0", "axes_last"], ["mean"], name="mean"),
+        n("ReduceMax", ["s1", "axes_last"], ["max"], name="max", keepdims=0),
+        n("ReduceSum", ["s2"], ["sum"], name="sum_all", keepdims=0),
+        const("st", [-1, 0], np.int64), const("en", [-100000, 100], np.int64),
+        const("ax", [0, 1], np.int64), const("steps", [-1, 2], np.int64),
+        n("Slice", ["c", "st", "en", "ax", "steps"], ["rev"], name="rev_const"),
+        n("Add", ["s0", "rev"], ["added"], name="add_rev"),
+        const("ax_mid", [1], np.int64),
+        n("Unsqueeze", ["added", "ax_mid"], ["unsq"], name="unsq"),
+        n("Transpose", ["unsq"], ["tr"], name="transpose_default"),
+        n("Squeeze", ["tr", "ax_mid"], ["sq"], name="squeeze"),
+        n("Concat", ["sq", "sq"], ["cat"], name="concat", axis=0),
+        n("Split", ["cat", "split_sizes"], ["p0", "p1"], name="split_sizes",
+          axis=0),
+    ]
+    c = np.arange(16, dtype=np.float32).reshape(2, 8)
+    save("ops_opset18.onnx", nodes, [vi("x", [2, 10])],
+         [vi("mean", [2, 1]), vi("max", [2]), vi("sum", []),
+          vi("p0", [1, 2]), vi("p1", [7, 2])],
+         [init("c", c), init("split_sizes", [1, 7], np.int64)], opset=18)
+
+
+def opset11():
+    n = helper.make_node
+    nodes = [
+        n("Unsqueeze", ["x"], ["u"], name="unsq", axes=[0, -1]),
+        n("Squeeze", ["u"], ["s"], name="sq", axes=[0]),
+        n("Split", ["s"], ["a", "b"], name="split", axis=1, split=[1, 2]),
+        n("Softmax", ["b"], ["sm"], name="softmax_2d", axis=1),
+        n("ReduceSum", ["sm"], ["r"], name="rsum", axes=[1], keepdims=1),
+        n("Transpose", ["a"], ["t"], name="tr", perm=[0, 2, 1, 3]),
+    ]
+    save("ops_opset11.onnx", nodes, [vi("x", [4, 3, 5])],
+         [vi("r", [4, 1, 5, 1]), vi("t", [4, 5, 1, 1])], opset=11)
+
+
+def opset23():
+    n = helper.make_node
+    nodes = [
+        n("RMSNormalization", ["x", "scale"], ["rms"], name="rms",
+          epsilon=1e-6),
+        n("Gelu", ["rms"], ["y"], name="gelu", approximate="tanh"),
+    ]
+    save("ops_opset23.onnx", nodes, [vi("x", [2, 8])], [vi("y", [2, 8])],
+         [init("scale", np.ones(8))], opset=23, ir=10, check=False)
+
+
+def unsorted():
+    """Nodes stored out of order: the importer sorts them."""
+    n = helper.make_node
+    nodes = [
+        n("Relu", ["h"], ["y"], name="second"),
+        n("Neg", ["x"], ["h"], name="first"),
+    ]
+    save("unsorted.onnx", nodes, [vi("x", [2])], [vi("y", [2])], check=False)
+
+
+if __name__ == "__main__":
+    elementwise()
+    matrix()
+    shape_folding()
+    opset18()
+    opset11()
+    opset23()
+    unsorted()
