@@ -395,10 +395,15 @@ Status loadArtifactFile(const std::string &path,
     return makeError(TFC_ERROR_IO, "cannot open artifact '", path,
                      "': ", std::strerror(errno));
   std::vector<uint8_t> bytes;
-  uint8_t chunk[1 << 16];
-  size_t n;
-  while ((n = std::fread(chunk, 1, sizeof(chunk), file)) > 0)
-    bytes.insert(bytes.end(), chunk, chunk + n);
+  if (std::fseek(file, 0, SEEK_END) == 0) {
+    long size = std::ftell(file);
+    if (size > 0)
+      bytes.resize(static_cast<size_t>(size));
+    std::rewind(file);
+  }
+  size_t got =
+      bytes.empty() ? 0 : std::fread(bytes.data(), 1, bytes.size(), file);
+  bytes.resize(got);
   bool failed = std::ferror(file);
   std::fclose(file);
   if (failed)
