@@ -14,9 +14,11 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace tfc {
 namespace test {
@@ -84,13 +86,27 @@ inline ArtifactWriter makeRepresentativeWriter() {
   return w;
 }
 
-/// A fresh folder under $TMPDIR (or /tmp).
+/// Removes the folders of makeTempDir when the test program exits.
+struct TempDirCleaner {
+  std::vector<std::string> dirs;
+  ~TempDirCleaner() {
+    std::error_code ignored;
+    for (const std::string &dir : dirs)
+      std::filesystem::remove_all(dir, ignored);
+  }
+};
+
+/// A fresh folder under $TMPDIR (or /tmp), removed at exit.
 inline std::string makeTempDir() {
+  static TempDirCleaner cleaner;
   const char *base = std::getenv("TMPDIR");
-  std::string pattern =
-      std::string(base && *base ? base : "/tmp") + "/tfc-rt-test-XXXXXX";
+  std::string pattern = std::string(base && *base ? base : "/tmp") +
+                        "/tfc-rt-test-XXXXXX";
   char *dir = ::mkdtemp(&pattern[0]);
-  return dir ? std::string(dir) : std::string();
+  if (!dir)
+    return std::string();
+  cleaner.dirs.push_back(dir);
+  return dir;
 }
 
 inline void writeBytes(const std::string &path, const std::string &bytes) {

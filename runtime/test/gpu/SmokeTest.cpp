@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -376,6 +377,8 @@ int main() {
       runScenario("external weights", external, 0);
       tfcArtifactRelease(external);
     }
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
   }
 
   // Errors that only the GPU side can see.
