@@ -8,7 +8,8 @@ The second form compares every DIR/NAME.expected.npy with DIR/NAME.npy.
 dtypes and shapes must match exactly; floats pass when
 |out - expected| <= atol + rtol * |expected| everywhere (NaN only where the
 expected value is NaN, infinities equal); integers and bools must be equal.
-Prints the max abs and rel error per pair; exits 1 on any mismatch.
+Prints the max abs error and the max rel error (over elements with
+|expected| > atol) per pair; exits 1 on any mismatch.
 """
 import argparse
 import glob
@@ -43,7 +44,9 @@ def compare(out_path, expected_path, rtol, atol):
     inf_mismatch = np.isinf(e) & (o != e)
     finite = np.isfinite(e) & np.isfinite(o)
     abs_err = np.where(finite, np.abs(o - e), 0.0)
-    rel_err = np.where(finite & (e != 0), abs_err / np.maximum(np.abs(e), 1e-300), 0.0)
+    # Relative error where it means something: |expected| above atol.
+    significant = finite & (np.abs(e) > max(atol, 0.0)) & (e != 0)
+    rel_err = np.where(significant, abs_err / np.where(significant, np.abs(e), 1.0), 0.0)
     bad = nan_mismatch | inf_mismatch | (np.isfinite(e) & ~np.isfinite(o))
     bad |= finite & (abs_err > atol + rtol * np.abs(e))
     max_abs = float(abs_err.max()) if abs_err.size else 0.0
