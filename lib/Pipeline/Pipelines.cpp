@@ -22,8 +22,21 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
+#include <cstdlib>
+
 using namespace mlir;
 using namespace mlir::tfc;
+
+/// The CUDA toolkit whose libdevice the kernels link: the option, else the
+/// environment variables MLIR's NVVM target reads, else /usr/local/cuda.
+static std::string cudaToolkitPath(const CompileOptions &options) {
+  if (!options.cudaPath.empty())
+    return options.cudaPath;
+  for (const char *var : {"CUDA_ROOT", "CUDA_HOME", "CUDA_PATH"})
+    if (const char *value = std::getenv(var); value && *value)
+      return value;
+  return "/usr/local/cuda";
+}
 
 /// Lowers the kernels of every gpu.module to the NVVM/LLVM dialects.
 static void addKernelToNvvmPasses(OpPassManager &pm) {
@@ -70,6 +83,9 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
     return;
   GpuModuleToBinaryPassOptions toBinary;
   toBinary.compilationTarget = "isa";
+  // Name the toolkit explicitly so libdevice is found whatever the
+  // environment; tfc-serialize-artifact rejects PTX that still calls it.
+  toBinary.toolkitPath = cudaToolkitPath(options);
   pm.addPass(createGpuModuleToBinaryPass(toBinary));
   if (options.stopAfter == "ptx" || options.artifact.empty())
     return;

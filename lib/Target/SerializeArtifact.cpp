@@ -204,6 +204,19 @@ SerializeArtifactPass::addKernels(artifact::ArtifactWriter &writer,
   // PTX text ends at the first NUL.
   if (size_t nul = ptx->find('\0'); nul != std::string::npos)
     ptx->resize(nul);
+  // Math functions come from libdevice; PTX that still declares one was
+  // built without it and cannot be loaded.
+  for (StringRef line : llvm::split(*ptx, '\n')) {
+    line = line.trim();
+    if (line.starts_with(".extern .func") && line.contains("__nv_"))
+      return binary.emitError()
+             << "the kernels call libdevice functions that were not linked ("
+             << line.substr(line.find("__nv_")).take_until([](char c) {
+                  return c == ' ' || c == '(';
+                })
+             << "); the CUDA toolkit's nvvm/libdevice was not found: set "
+                "CUDA_HOME or the cuda-path option of tfc-compile";
+  }
   uint32_t moduleIndex = writer.addModule(kKernelModuleName.str());
 
   std::optional<std::string> ptxasPath;

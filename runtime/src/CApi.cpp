@@ -305,6 +305,12 @@ tfcStatus tfcSessionCopyOutputToHost(tfcSession *session, const char *name,
   return report(session->session->copyOutputToHost(name, data, bytes));
 }
 
+tfcStatus tfcSessionPoison(tfcSession *session, uint8_t byte) {
+  if (!session)
+    return nullArgument("tfcSessionPoison", "session");
+  return report(session->session->poison(byte));
+}
+
 tfcStatus tfcSessionGetInputDevicePtr(const tfcSession *session,
                                       const char *name, tfcDevicePtr *ptr) {
   if (!session)

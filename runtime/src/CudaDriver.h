@@ -43,6 +43,7 @@ namespace rt {
   X(memcpyHtoDAsync, cuMemcpyHtoDAsync)                                        \
   X(memcpyDtoHAsync, cuMemcpyDtoHAsync)                                        \
   X(memcpyDtoDAsync, cuMemcpyDtoDAsync)                                        \
+  X(memsetD8Async, cuMemsetD8Async)                                            \
   X(pointerGetAttribute, cuPointerGetAttribute)                                \
   X(moduleLoadDataEx, cuModuleLoadDataEx)                                      \
   X(moduleUnload, cuModuleUnload)                                              \

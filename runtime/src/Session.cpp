@@ -510,6 +510,25 @@ Status Session::copyOutputToHost(const std::string &name, void *data,
   return cu.check(cu.streamSynchronize(stream), "cuStreamSynchronize", label);
 }
 
+Status Session::poison(uint8_t byte) {
+  ContextScope scope(cu, context);
+  TFC_RETURN_IF_ERROR(scope.status());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    uint64_t bytes = artifact->outputs[i].byteSize;
+    if (bytes)
+      TFC_RETURN_IF_ERROR(cu.check(
+          cu.memsetD8Async(outputs[i].current, byte, bytes, stream),
+          "cuMemsetD8Async",
+          concat("output '", artifact->outputs[i].spec.name, "'")));
+  }
+  if (artifact->arenaSize)
+    TFC_RETURN_IF_ERROR(
+        cu.check(cu.memsetD8Async(arenaBase, byte, artifact->arenaSize, stream),
+                 "cuMemsetD8Async", "arena"));
+  return cu.check(cu.streamSynchronize(stream), "cuStreamSynchronize",
+                  "poisoning outputs");
+}
+
 Status Session::getInputDevicePtr(const std::string &name,
                                   CUdeviceptr &ptr) const {
   size_t index;

@@ -45,6 +45,9 @@ public:
   Status bindOutputDevice(const std::string &name, DType dtype, CUdeviceptr ptr,
                           size_t bytes);
   Status copyOutputToHost(const std::string &name, void *data, size_t bytes);
+  /// Fills every output buffer and the arena with `byte` (0xFF makes every
+  /// float NaN), so that a value no kernel writes shows up after a run.
+  Status poison(uint8_t byte);
   Status getInputDevicePtr(const std::string &name, CUdeviceptr &ptr) const;
   Status getOutputDevicePtr(const std::string &name, CUdeviceptr &ptr) const;
 

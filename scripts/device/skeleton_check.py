@@ -145,7 +145,7 @@ def main():
         for mode, extra in (("graph", []), ("no_graph", ["--no-graph"])):
             d = os.path.join(args.out, name + "." + mode)
             rc, text, _ = run([args.tfc_run, art, *in_args, "--output-dir", d,
-                               "--repeat", "100", "--warmup", "10", *extra])
+                               "--repeat", "100", "--warmup", "10", "--poison", *extra])
             r[mode + "_rc"] = rc
             r[mode + "_median_ms"] = parse_median_ms(text)
             if rc != 0:

@@ -31,6 +31,11 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
   Option<std::string> externalWeightsFile{
       *this, "external-weights-file",
       llvm::cl::desc("File the external weights are read from at load time")};
+  Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit whose libdevice the kernels link (math "
+                     "functions); default: $CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, "
+                     "else /usr/local/cuda")};
   Option<std::string> stopAfter{
       *this, "stop-after",
       llvm::cl::desc("Stop after a stage: graph (fusions formed), kernels "

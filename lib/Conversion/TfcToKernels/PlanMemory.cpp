@@ -42,7 +42,7 @@ struct PlanMemoryPass : tfc::impl::PlanMemoryBase<PlanMemoryPass> {
     if (alignment <= 0 || (alignment & (alignment - 1)) != 0) {
       func.emitError() << "tfc-plan-memory alignment must be a positive power "
                           "of two, got "
-                       << alignment;
+                       << static_cast<int64_t>(alignment);
       return signalPassFailure();
     }
     Block &block = func.getBody().front();

@@ -171,6 +171,10 @@ TFC_API tfcStatus tfcSessionRunTimed(tfcSession *session, float *milliseconds);
 /* Runs the launch list one launch at a time (no graph) with CUDA events
    around each launch; fills `launchMilliseconds[i]` for launch i.
    `count` must equal tfcArtifactLaunchCount. */
+/* Fills every output buffer and the arena with `byte` (0xFF: every float is
+   NaN), so that an element no kernel writes is visible after the next run. */
+TFC_API tfcStatus tfcSessionPoison(tfcSession *session, uint8_t byte);
+
 TFC_API tfcStatus tfcSessionRunProfiled(tfcSession *session,
                                         float *launchMilliseconds,
                                         size_t count);

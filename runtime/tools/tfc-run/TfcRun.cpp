@@ -43,6 +43,9 @@ options:
                          max latency measured with CUDA events around each run
   --profile              after the timed runs, run once launch by launch with
                          CUDA events around each and print per-kernel times
+  --poison               fill the outputs and the arena with 0xFF bytes (NaN)
+                         before the first run, so that any element no kernel
+                         writes shows up in the written outputs
   --inspect              print the artifact's contents (arch, modules,
                          kernels, buffer plan, inputs, outputs, weights,
                          launches) and exit; needs no GPU
@@ -62,6 +65,7 @@ struct Options {
   std::string outputDir;
   bool noGraph = false;
   bool profile = false;
+  bool poison = false;
   bool inspect = false;
   int warmup = 1;
   int repeat = 1;
@@ -117,6 +121,8 @@ int parseOptions(int argc, char **argv, Options &options) {
       options.noGraph = true;
     } else if (arg == "--profile") {
       options.profile = true;
+    } else if (arg == "--poison") {
+      options.poison = true;
     } else if (arg == "--inspect") {
       options.inspect = true;
     } else if (arg == "--warmup" || arg == "--repeat" || arg == "--device") {
@@ -269,6 +275,9 @@ int runModel(const tfcArtifact *artifact, const Options &options) {
             input.array.data.size()))
       return fail(lastError(status));
 
+  if (options.poison)
+    if (tfcStatus status = tfcSessionPoison(session, 0xFF))
+      return fail(lastError(status));
   for (int i = 0; i < options.warmup; ++i)
     if (tfcStatus status = tfcSessionRun(session))
       return fail(lastError(status));
