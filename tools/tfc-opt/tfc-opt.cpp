@@ -21,6 +21,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include "tfc/Conversion/TestPasses.h"
 #include "tfc/Dialect/TfcDialect.h"
 #include "tfc/Import/OnnxImporter.h"
 #include "tfc/Passes/Passes.h"
@@ -128,6 +129,7 @@ int main(int argc, char **argv) {
   registry.insert<mlir::tfc::TfcDialect>();
   mlir::registerAllPasses();
   mlir::tfc::registerTfcPasses();
+  mlir::tfc::registerTestFusionKernelsPass();
   auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
       argc, argv, "tfc optimizer driver\n", registry);
   if (isOnnxInput(inputFilename)) {
