@@ -31,6 +31,16 @@ static int64_t getProduct(ArrayRef<int64_t> shape) {
   return n;
 }
 
+bool mlir::tfc::onnx_import::isFoldableSize(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d != 0 && n > kMaxFoldedElements / d))
+      return llvm::is_contained(shape, 0);
+    n *= d;
+  }
+  return n <= kMaxFoldedElements;
+}
+
 SmallVector<int64_t> mlir::tfc::onnx_import::getStrides(
     ArrayRef<int64_t> shape) {
   SmallVector<int64_t> strides(shape.size(), 1);
@@ -266,7 +276,7 @@ mlir::tfc::onnx_import::evaluateBinary(BinaryKind kind, const HostTensor &lhs,
   if (lhs.isFloat() != rhs.isFloat())
     return std::nullopt;
   auto shape = tfc::broadcastShapes(lhs.shape, rhs.shape);
-  if (failed(shape))
+  if (failed(shape) || !isFoldableSize(*shape))
     return std::nullopt;
   std::vector<int64_t> lhsSources = getBroadcastSources(lhs.shape, *shape);
   std::vector<int64_t> rhsSources = getBroadcastSources(rhs.shape, *shape);
@@ -354,7 +364,7 @@ mlir::tfc::onnx_import::evaluateWhere(const HostTensor &condition,
   auto shape = tfc::broadcastShapes(condition.shape, onTrue.shape);
   if (succeeded(shape))
     shape = tfc::broadcastShapes(*shape, onFalse.shape);
-  if (failed(shape))
+  if (failed(shape) || !isFoldableSize(*shape))
     return std::nullopt;
   std::vector<int64_t> c = getBroadcastSources(condition.shape, *shape);
   std::vector<int64_t> t = getBroadcastSources(onTrue.shape, *shape);

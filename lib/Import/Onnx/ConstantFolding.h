@@ -20,6 +20,13 @@
 
 namespace mlir::tfc::onnx_import {
 
+/// Constants are evaluated at import time up to this many elements; larger
+/// results stay ops (and the evaluators refuse them).
+constexpr int64_t kMaxFoldedElements = 1 << 20;
+
+/// True when a tensor of `shape` has at most kMaxFoldedElements elements.
+bool isFoldableSize(ArrayRef<int64_t> shape);
+
 /// A constant tensor unpacked for evaluation.
 struct HostTensor {
   SmallVector<int64_t> shape;
@@ -55,14 +62,15 @@ enum class UnaryKind {
 };
 
 /// Elementwise binary op with ONNX broadcasting. Empty when the shapes do
-/// not broadcast or the result cannot be computed exactly (integer division
-/// by zero, negative integer powers).
+/// not broadcast, the result would be too large, or it cannot be computed
+/// exactly (integer division by zero, negative integer powers).
 std::optional<HostTensor> evaluateBinary(BinaryKind kind, const HostTensor &lhs,
                                          const HostTensor &rhs);
 /// Elementwise unary op; empty for kinds that do not apply to the type.
 std::optional<HostTensor> evaluateUnary(UnaryKind kind,
                                         const HostTensor &input);
-/// `condition ? onTrue : onFalse` with broadcasting.
+/// `condition ? onTrue : onFalse` with broadcasting; empty as for
+/// evaluateBinary.
 std::optional<HostTensor> evaluateWhere(const HostTensor &condition,
                                         const HostTensor &onTrue,
                                         const HostTensor &onFalse);

@@ -119,7 +119,8 @@ static LogicalResult importPow(OnnxNode &node) {
 /// Max / Min: variadic, folded pairwise.
 template <typename OpTy>
 static LogicalResult importVariadic(OnnxNode &node, BinaryKind kind) {
-  if (failed(node.checkNumInputs(1, 1u << 20)) ||
+  if (failed(node.checkNumInputs(node.getNumInputs(), node.getNumInputs())) ||
+      failed(node.checkNumInputs(1, 1u << 20)) ||
       failed(node.checkNumOutputs(1, 1)))
     return failure();
   if (node.canFold()) {

@@ -389,7 +389,4 @@ void mlir::tfc::onnx_import::populateNnHandlers(OnnxOpRegistry &registry) {
   reduce("ReduceMax", ReduceKind::max, 18);
   reduce("ReduceMin", ReduceKind::min, 18);
   reduce("ReduceProd", ReduceKind::prod, 18);
-
-  // Opset 23's fused transformer ops go here: Attention (-> tfc.attention)
-  // and RotaryEmbedding (-> tfc.rope); see importRmsNorm for the pattern.
 }

@@ -4,12 +4,15 @@
 // name (an SSA value and/or a constant known at import time), the node being
 // imported with its binder helpers for inputs and attributes, and the table
 // of handlers keyed by op type and opset range. Handlers live in
-// ElementwiseOps.cpp, NnOps.cpp, ShapeOps.cpp and ConstantOps.cpp.
+// ElementwiseOps.cpp, NnOps.cpp, ShapeOps.cpp, IndexingOps.cpp,
+// ConstantOps.cpp and TransformerOps.cpp.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef TFC_LIB_IMPORT_ONNX_ONNXIMPORTCONTEXT_H
 #define TFC_LIB_IMPORT_ONNX_ONNXIMPORTCONTEXT_H
+
+#include "ConstantFolding.h"
 
 #include "tfc/Dialect/TfcOps.h"
 #include "tfc/Import/OnnxImporter.h"
@@ -29,9 +32,13 @@ namespace mlir::tfc::onnx_import {
 
 class GraphImporter;
 
-/// Folded results larger than this stay ops (materialized constants would
-/// bloat the IR); splats are always folded.
-constexpr int64_t kMaxFoldedElements = 1 << 20;
+/// "[1, 32, 128]", for messages.
+inline std::string formatDims(ArrayRef<int64_t> dims) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(dims))
+    s += (i ? ", " : "") + std::to_string(d);
+  return s + "]";
+}
 
 /// What an ONNX value name stands for during import.
 struct OnnxValue {
@@ -79,7 +86,8 @@ public:
   bool hasInput(unsigned i) const {
     return i < inputs.size() && inputs[i] != nullptr;
   }
-  /// Fails unless `min <= number of inputs <= max`.
+  /// Fails unless `min <= number of inputs <= max` and the first `min`
+  /// (the required ones) are present.
   LogicalResult checkNumInputs(unsigned min, unsigned max) const;
   RankedTensorType getInputType(unsigned i) const { return inputs[i]->type; }
   int64_t getInputRank(unsigned i) const { return inputs[i]->type.getRank(); }
@@ -90,7 +98,7 @@ public:
   /// True when every present input is known at import time.
   bool allInputsConstant() const;
   /// True when every present input is known and small enough to evaluate
-  /// (at most kMaxFoldedElements elements, or a splat).
+  /// (at most kMaxFoldedElements elements).
   bool canFold() const;
   /// The input as an SSA value (materializes constants and weights).
   FailureOr<Value> getInput(unsigned i);
@@ -158,7 +166,18 @@ public:
   FailureOr<OpTy> create(Args &&...args) {
     OpBuilder &b = getBuilder();
     OperationState state(loc, OpTy::getOperationName());
-    OpTy::build(b, state, TypeRange(), std::forward<Args>(args)...);
+    // The result-type builders assert the count of fixed results; the
+    // placeholder is replaced by the inferred type below.
+    SmallVector<Type, 1> placeholder;
+    if constexpr (OpTy::template hasTrait<OpTrait::OneResult>())
+      placeholder.push_back(NoneType::get(getContext()));
+    OpTy::build(b, state, TypeRange(placeholder), std::forward<Args>(args)...);
+    state.types.clear();
+    // Attributes left unset take their defaults, as Operation::create would.
+    using Properties = typename OpTy::template InferredProperties<OpTy>;
+    if constexpr (!std::is_same_v<Properties, EmptyProperties>)
+      OpTy::populateDefaultProperties(
+          state.name, state.getOrAddProperties<Properties>());
     SmallVector<Type> types;
     if (failed(OpTy::inferReturnTypes(
             getContext(), loc, ValueRange(state.operands),
@@ -225,7 +244,9 @@ private:
 void populateElementwiseHandlers(OnnxOpRegistry &registry);
 void populateNnHandlers(OnnxOpRegistry &registry);
 void populateShapeHandlers(OnnxOpRegistry &registry);
+void populateIndexingHandlers(OnnxOpRegistry &registry);
 void populateConstantHandlers(OnnxOpRegistry &registry);
+void populateTransformerHandlers(OnnxOpRegistry &registry);
 
 } // namespace mlir::tfc::onnx_import
 

@@ -71,7 +71,9 @@ const OnnxOpRegistry &OnnxOpRegistry::get() {
     populateElementwiseHandlers(r);
     populateNnHandlers(r);
     populateShapeHandlers(r);
+    populateIndexingHandlers(r);
     populateConstantHandlers(r);
+    populateTransformerHandlers(r);
     return r;
   }();
   return registry;

@@ -28,14 +28,19 @@ OpBuilder &OnnxNode::getBuilder() { return graph.getBuilder(); }
 
 LogicalResult OnnxNode::checkNumInputs(unsigned min, unsigned max) const {
   unsigned n = getNumInputs();
-  if (n >= min && n <= max)
-    return success();
-  auto diag = emitError() << getOpType() << " expects ";
-  if (min == max)
-    diag << min;
-  else
-    diag << min << " to " << max;
-  return diag << " inputs, got " << n;
+  if (n < min || n > max) {
+    auto diag = emitError() << getOpType() << " expects ";
+    if (min == max)
+      diag << min;
+    else
+      diag << min << " to " << max;
+    return diag << " inputs, got " << n;
+  }
+  for (unsigned i = 0; i < min; ++i)
+    if (!hasInput(i))
+      return emitError() << getOpType() << " input " << i
+                         << " is required but its name is empty";
+  return success();
 }
 
 bool OnnxNode::allInputsConstant() const {
@@ -46,9 +51,7 @@ bool OnnxNode::allInputsConstant() const {
 
 bool OnnxNode::canFold() const {
   return llvm::all_of(inputs, [](const OnnxValue *v) {
-    return !v || (v->constant && (v->constant.isSplat() ||
-                                  v->constant.getNumElements() <=
-                                      kMaxFoldedElements));
+    return !v || (v->constant && isFoldableSize(v->type.getShape()));
   });
 }
 
@@ -269,14 +272,15 @@ void OnnxNode::setUnsupportedOutput(unsigned i, RankedTensorType type,
 
 FailureOr<int64_t> OnnxNode::normalizeAxis(int64_t axis, int64_t rank,
                                            StringRef what) const {
-  // A rank-0 tensor still accepts axis 0 / -1 where ONNX allows it.
-  int64_t bound = std::max<int64_t>(rank, 1);
-  if (axis < -bound || axis >= bound)
+  if (rank == 0)
+    return emitError() << getOpType() << " " << what << " is " << axis
+                       << ", but the input is a scalar (rank 0)";
+  if (axis < -rank || axis >= rank)
     return emitError() << getOpType() << " " << what << " is " << axis
                        << ", out of range for an input of rank " << rank
-                       << " (expected " << -bound << " <= axis < " << bound
+                       << " (expected " << -rank << " <= axis < " << rank
                        << ")";
-  return axis < 0 ? axis + bound : axis;
+  return axis < 0 ? axis + rank : axis;
 }
 
 FailureOr<DenseElementsAttr>

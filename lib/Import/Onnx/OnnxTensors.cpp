@@ -76,9 +76,13 @@ mlir::tfc::onnx_import::getTensorType(const TensorProto &tensor, Location loc,
                           << getDataTypeName(tensor.data_type())
                           << ", which tfc does not support";
   SmallVector<int64_t> shape;
+  int64_t elements = 1;
   for (int64_t dim : tensor.dims()) {
     if (dim < 0)
       return emitError(loc) << what << " has a negative dimension " << dim;
+    if (dim != 0 && elements > (int64_t(1) << 50) / dim)
+      return emitError(loc) << what << " has more than 2^50 elements";
+    elements *= dim;
     shape.push_back(dim);
   }
   return RankedTensorType::get(shape, elementType);

@@ -93,6 +93,13 @@ def main():
         [helper.make_node("Relu", ["x"], ["y"], name="relu")],
         [tensor("x", ["batch", 4])], [tensor("y", ["batch", 4])]))
 
+    # Attention with a KV cache (past_key / past_value).
+    q = tensor("q", [1, 2, 3, 4])
+    save("attention_kv_cache.onnx", model(
+        [helper.make_node("Attention", ["q", "q", "q", "", "q", "q"],
+                          ["y"], name="attn")],
+        [q], [tensor("y", [1, 2, 3, 4])], opset=23, ir_version=10))
+
     # Not a protobuf at all / a truncated one.
     good = model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
                  [x], [y]).SerializeToString()

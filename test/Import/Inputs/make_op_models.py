@@ -198,6 +198,31 @@ def opset23():
          [init("scale", np.ones(8))], opset=23, ir=10, check=False)
 
 
+def transformer23():
+    """Opset-23 Attention (4-D GQA causal; 3-D with a bool mask) and
+    RotaryEmbedding (4-D with position ids; 3-D interleaved, partial)."""
+    n = helper.make_node
+    rng = np.random.default_rng(0)
+    angles = np.arange(16)[:, None] * 0.1 * np.arange(1, 5)[None, :]
+    nodes = [
+        n("Attention", ["q4", "k4", "v4"], ["y4"], name="attn4", is_causal=1),
+        n("Attention", ["q3", "k3", "v3", "mask"], ["y3"], name="attn3",
+          q_num_heads=4, kv_num_heads=2, scale=0.3),
+        n("RotaryEmbedding", ["q4", "cos", "sin", "pos"], ["r4"], name="rope4"),
+        n("RotaryEmbedding", ["q3", "cos3", "sin3"], ["r3"], name="rope3",
+          num_heads=4, rotary_embedding_dim=4, interleaved=1),
+    ]
+    save("ops_transformer23.onnx", nodes,
+         [vi("q4", [1, 4, 6, 8]), vi("k4", [1, 2, 6, 8]), vi("v4", [1, 2, 6, 8]),
+          vi("q3", [1, 6, 32]), vi("k3", [1, 6, 16]), vi("v3", [1, 6, 16]),
+          vi("mask", [6, 6], BOOL), vi("pos", [1, 6], I64),
+          vi("cos3", [1, 6, 2]), vi("sin3", [1, 6, 2])],
+         [vi("y4", [1, 4, 6, 8]), vi("y3", [1, 6, 32]), vi("r4", [1, 4, 6, 8]),
+          vi("r3", [1, 6, 32])],
+         [init("cos", np.cos(angles)), init("sin", np.sin(angles))],
+         opset=23, ir=10, check=False)
+
+
 def unsorted():
     """Nodes stored out of order: the importer sorts them."""
     n = helper.make_node
@@ -215,4 +240,5 @@ if __name__ == "__main__":
     opset18()
     opset11()
     opset23()
+    transformer23()
     unsorted()
