@@ -24,7 +24,10 @@
 #include "tfc/Conversion/TestPasses.h"
 #include "tfc/Dialect/TfcDialect.h"
 #include "tfc/Import/OnnxImporter.h"
+#include "tfc/Conversion/Passes.h"
 #include "tfc/Passes/Passes.h"
+#include "tfc/Pipeline/Pipelines.h"
+#include "tfc/Target/Passes.h"
 
 #include <cstring>
 
@@ -129,6 +132,9 @@ int main(int argc, char **argv) {
   registry.insert<mlir::tfc::TfcDialect>();
   mlir::registerAllPasses();
   mlir::tfc::registerTfcPasses();
+  mlir::tfc::registerTfcConversionPasses();
+  mlir::tfc::registerTfcTargetPasses();
+  mlir::tfc::registerTfcPipelines();
   mlir::tfc::registerTestFusionKernelsPass();
   auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
       argc, argv, "tfc optimizer driver\n", registry);
