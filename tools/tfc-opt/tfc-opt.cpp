@@ -67,6 +67,46 @@ static bool isOnnxInput(llvm::StringRef filename) {
   return buffer && mlir::tfc::looksLikeOnnxModel((*buffer)->getBuffer());
 }
 
+/// Imports the ONNX model as MLIR bytecode in a 64-byte aligned buffer (the
+/// alignment of resource blobs, which the bytecode reader checks). The import
+/// context is gone before the bytecode is copied, so the weights are held at
+/// most twice at any time.
+static std::unique_ptr<llvm::MemoryBuffer>
+importAsBytecode(llvm::StringRef inputFilename, mlir::DialectRegistry &registry,
+                 const mlir::tfc::OnnxImportOptions &options) {
+  std::string bytecode;
+  {
+    mlir::MLIRContext context(registry);
+    // Diagnostics read "<file>: error: <message>"; node errors name the node.
+    mlir::ScopedDiagnosticHandler printer(&context, [&](mlir::Diagnostic &d) {
+      auto print = [&](mlir::Diagnostic &diag) {
+        llvm::StringRef severity =
+            diag.getSeverity() == mlir::DiagnosticSeverity::Error ? "error"
+            : diag.getSeverity() == mlir::DiagnosticSeverity::Warning
+                ? "warning"
+            : diag.getSeverity() == mlir::DiagnosticSeverity::Note ? "note"
+                                                                   : "remark";
+        llvm::errs() << inputFilename << ": " << severity << ": "
+                     << diag.str() << "\n";
+      };
+      print(d);
+      for (mlir::Diagnostic &note : d.getNotes())
+        print(note);
+      return llvm::success();
+    });
+    auto module = mlir::tfc::importOnnxModel(inputFilename, &context, options);
+    if (failed(module))
+      return nullptr;
+    llvm::raw_string_ostream os(bytecode);
+    if (failed(mlir::writeBytecodeToFile(module->get(), os)))
+      return nullptr;
+  }
+  auto buffer = llvm::WritableMemoryBuffer::getNewUninitMemBuffer(
+      bytecode.size(), inputFilename, llvm::Align(64));
+  std::memcpy(buffer->getBufferStart(), bytecode.data(), bytecode.size());
+  return buffer;
+}
+
 /// Imports the ONNX model and runs the usual mlir-opt processing on it. The
 /// module reaches MlirOptMain as bytecode, so weights never become text.
 static llvm::LogicalResult runOnOnnxModel(llvm::StringRef inputFilename,
@@ -81,42 +121,16 @@ static llvm::LogicalResult runOnOnnxModel(llvm::StringRef inputFilename,
       return llvm::failure();
     }
   }
-  mlir::MLIRContext context(registry);
-  // Diagnostics read "<file>: error: <message>"; node errors name the node.
-  mlir::ScopedDiagnosticHandler printer(&context, [&](mlir::Diagnostic &d) {
-    auto print = [&](mlir::Diagnostic &diag) {
-      llvm::StringRef severity =
-          diag.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
-          : diag.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
-          : diag.getSeverity() == mlir::DiagnosticSeverity::Note    ? "note"
-                                                                    : "remark";
-      llvm::errs() << inputFilename << ": " << severity << ": " << diag.str()
-                   << "\n";
-    };
-    print(d);
-    for (mlir::Diagnostic &note : d.getNotes())
-      print(note);
-    return llvm::success();
-  });
-  auto module = mlir::tfc::importOnnxModel(inputFilename, &context, options);
-  if (failed(module))
+  std::unique_ptr<llvm::MemoryBuffer> buffer =
+      importAsBytecode(inputFilename, registry, options);
+  if (!buffer)
     return llvm::failure();
-  std::string bytecode;
-  llvm::raw_string_ostream os(bytecode);
-  if (failed(mlir::writeBytecodeToFile(module->get(), os)))
-    return llvm::failure();
-  module->release()->erase();
   std::string error;
   auto output = mlir::openOutputFile(outputFilename, &error);
   if (!output) {
     llvm::errs() << error << "\n";
     return llvm::failure();
   }
-  // Resource blobs are 64-byte aligned; the reader wants the buffer so too.
-  auto buffer = llvm::WritableMemoryBuffer::getNewUninitMemBuffer(
-      bytecode.size(), inputFilename, llvm::Align(64));
-  std::memcpy(buffer->getBufferStart(), bytecode.data(), bytecode.size());
-  bytecode.clear();
   if (failed(mlir::MlirOptMain(output->os(), std::move(buffer), registry,
                                mlir::MlirOptMainConfig::createFromCLOptions())))
     return llvm::failure();

@@ -104,20 +104,25 @@ static FailureOr<int64_t> getDefaultOpset(const ::onnx::ModelProto &model,
   return *opset;
 }
 
-FailureOr<OwningOpRef<ModuleOp>> mlir::tfc::importOnnxModelFromBuffer(
-    StringRef bytes, StringRef sourceName, MLIRContext *context,
-    const OnnxImportOptions &options) {
-  context->loadDialect<TfcDialect, func::FuncDialect>();
-  Location loc = FileLineColLoc::get(context, sourceName, 0, 0);
+/// Parses `bytes` as a ModelProto.
+static LogicalResult parseModel(StringRef bytes, Location loc,
+                                ::onnx::ModelProto &model) {
   if (bytes.size() > static_cast<size_t>(INT_MAX))
     return emitError(loc) << "the model is " << bytes.size()
                           << " bytes; a protobuf ModelProto holds at most 2 "
                              "GiB (store weights as ONNX external data)";
-  ::onnx::ModelProto model;
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return emitError(loc) << "cannot parse the file as an ONNX model: the "
                              "protobuf is malformed or truncated ("
                           << bytes.size() << " bytes)";
+  return success();
+}
+
+/// Imports a parsed model; `externalDataDir` empty means ".".
+static FailureOr<OwningOpRef<ModuleOp>>
+importModel(const ::onnx::ModelProto &model, StringRef sourceName,
+            MLIRContext *context, const OnnxImportOptions &options) {
+  Location loc = FileLineColLoc::get(context, sourceName, 0, 0);
   if (!model.has_graph())
     return emitError(loc) << "the ONNX model has no graph";
   auto opset = getDefaultOpset(model, loc);
@@ -133,22 +138,37 @@ FailureOr<OwningOpRef<ModuleOp>> mlir::tfc::importOnnxModelFromBuffer(
   return importer.run();
 }
 
+FailureOr<OwningOpRef<ModuleOp>> mlir::tfc::importOnnxModelFromBuffer(
+    StringRef bytes, StringRef sourceName, MLIRContext *context,
+    const OnnxImportOptions &options) {
+  context->loadDialect<TfcDialect, func::FuncDialect>();
+  ::onnx::ModelProto model;
+  if (failed(parseModel(bytes, FileLineColLoc::get(context, sourceName, 0, 0),
+                        model)))
+    return failure();
+  return importModel(model, sourceName, context, options);
+}
+
 FailureOr<OwningOpRef<ModuleOp>>
 mlir::tfc::importOnnxModel(StringRef path, MLIRContext *context,
                            const OnnxImportOptions &options) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer)
-    return emitError(FileLineColLoc::get(context, path, 0, 0))
-           << "cannot read '" << path << "': " << buffer.getError().message();
-  OnnxImportOptions withDir = options;
-  if (withDir.externalDataDir.empty()) {
-    withDir.externalDataDir = llvm::sys::path::parent_path(path).str();
-    if (withDir.externalDataDir.empty())
-      withDir.externalDataDir = ".";
+  context->loadDialect<TfcDialect, func::FuncDialect>();
+  Location loc = FileLineColLoc::get(context, path, 0, 0);
+  ::onnx::ModelProto model;
+  {
+    // The file is dropped once parsed: the protobuf holds its own copy.
+    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer)
+      return emitError(loc) << "cannot read '" << path
+                            << "': " << buffer.getError().message();
+    if (failed(parseModel((*buffer)->getBuffer(), loc, model)))
+      return failure();
   }
-  return importOnnxModelFromBuffer((*buffer)->getBuffer(), path, context,
-                                   withDir);
+  OnnxImportOptions withDir = options;
+  if (withDir.externalDataDir.empty())
+    withDir.externalDataDir = llvm::sys::path::parent_path(path).str();
+  return importModel(model, path, context, withDir);
 }
 
 bool mlir::tfc::parseOnnxInputShape(StringRef spec, OnnxImportOptions &options,
