@@ -223,6 +223,31 @@ def transformer23():
          opset=23, ir=10, check=False)
 
 
+def external_data():
+    """Weights in an ONNX external-data file beside the model, and a second
+    input sharing the first one's dim_param."""
+    n = helper.make_node
+    w = init("w", np.arange(32).reshape(4, 8) / 32.0)
+    graph = helper.make_graph(
+        [n("Add", ["a", "b"], ["ab"], name="add"),
+         n("MatMul", ["ab", "w"], ["y"], name="matmul")],
+        "external_data", [vi("a", ["batch", 4]), vi("b", ["batch", 4])],
+        [vi("y", ["batch", 8])], initializer=[w])
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
+                          producer_name="make_op_models.py")
+    m.ir_version = 8
+    onnx.save_model(m, os.path.join(HERE, "external_data.onnx"),
+                    save_as_external_data=True, all_tensors_to_one_file=True,
+                    location="external_data.bin", size_threshold=0)
+    # The same model pointing outside its directory.
+    m = onnx.load(os.path.join(HERE, "external_data.onnx"), load_external_data=False)
+    for entry in m.graph.initializer[0].external_data:
+        if entry.key == "location":
+            entry.value = "../external_data.bin"
+    with open(os.path.join(HERE, "external_data_escape.onnx"), "wb") as f:
+        f.write(m.SerializeToString())
+
+
 def unsorted():
     """Nodes stored out of order: the importer sorts them."""
     n = helper.make_node
@@ -241,4 +266,5 @@ if __name__ == "__main__":
     opset11()
     opset23()
     transformer23()
+    external_data()
     unsorted()
