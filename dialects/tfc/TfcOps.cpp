@@ -236,7 +236,7 @@ LogicalResult ReduceOp::inferReturnTypes(MLIRContext *,
   for (int64_t d = 0; d < type.getRank(); ++d) {
     if (!llvm::is_contained(axes, d))
       shape.push_back(type.getDimSize(d));
-    else if (adaptor.getKeepDims())
+    else if (adaptor.getKeepDimsAttr() && adaptor.getKeepDims())
       shape.push_back(1);
   }
   inferred.push_back(RankedTensorType::get(shape, type.getElementType()));
@@ -331,10 +331,13 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   if (failed(requireSameElementType(loc, name, adaptor.getLhs(),
                                     adaptor.getRhs())))
     return failure();
-  int64_t m = lhs.getDimSize(lhs.getRank() - (adaptor.getTransposeLhs() ? 1 : 2));
-  int64_t kl = lhs.getDimSize(lhs.getRank() - (adaptor.getTransposeLhs() ? 2 : 1));
-  int64_t kr = rhs.getDimSize(rhs.getRank() - (adaptor.getTransposeRhs() ? 1 : 2));
-  int64_t n = rhs.getDimSize(rhs.getRank() - (adaptor.getTransposeRhs() ? 2 : 1));
+  // Default-valued flags may be unset while an op is being built.
+  bool transposeLhs = adaptor.getTransposeLhsAttr() && adaptor.getTransposeLhs();
+  bool transposeRhs = adaptor.getTransposeRhsAttr() && adaptor.getTransposeRhs();
+  int64_t m = lhs.getDimSize(lhs.getRank() - (transposeLhs ? 1 : 2));
+  int64_t kl = lhs.getDimSize(lhs.getRank() - (transposeLhs ? 2 : 1));
+  int64_t kr = rhs.getDimSize(rhs.getRank() - (transposeRhs ? 1 : 2));
+  int64_t n = rhs.getDimSize(rhs.getRank() - (transposeRhs ? 2 : 1));
   if (kl != kr)
     return emitOptionalError(loc, name, " contraction sizes differ: lhs ",
                              typeToString(lhs), " has K = ", kl, ", rhs ",
@@ -402,7 +405,8 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
                              " are not a multiple of key/value heads ",
                              k.getDimSize(1));
   // I64Attr getters return uint64_t: compare the signed value.
-  int64_t window = static_cast<int64_t>(adaptor.getWindow());
+  int64_t window =
+      adaptor.getWindowAttr() ? static_cast<int64_t>(adaptor.getWindow()) : 0;
   if (window < 0)
     return emitOptionalError(loc, name, " window must be >= 0, got ", window);
   SmallVector<int64_t> scores = {q.getDimSize(0), q.getDimSize(1),
