@@ -61,6 +61,7 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
                           options.targetOverrides.end());
   pm.addPass(createSetTarget(target));
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createRaise());
   pm.addNestedPass<func::FuncOp>(createWrapInFusions());
   if (options.stopAfter == "graph")
     return;
