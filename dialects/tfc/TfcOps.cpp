@@ -273,6 +273,24 @@ static LogicalResult checkNormParam(std::optional<Location> loc,
   return success();
 }
 
+/// The shared checks of layer_norm and rms_norm: axis, parameter shapes and
+/// epsilon; the result has the input's type.
+static LogicalResult inferNormResult(std::optional<Location> loc,
+                                     StringRef name, RankedTensorType type,
+                                     int64_t axis, APFloat epsilon, Value scale,
+                                     Value bias,
+                                     SmallVectorImpl<Type> &inferred) {
+  if (failed(checkAxis(loc, name, "axis", axis, type.getRank())) ||
+      failed(checkNormParam(loc, name, "scale", scale, type, axis)) ||
+      failed(checkNormParam(loc, name, "bias", bias, type, axis)))
+    return failure();
+  if (!(epsilon.convertToFloat() >= 0))
+    return emitOptionalError(loc, name, " epsilon must be non-negative, got ",
+                             epsilon.convertToFloat());
+  inferred.push_back(type);
+  return success();
+}
+
 LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,
@@ -284,17 +302,9 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
   if (adaptor.getBias() && !adaptor.getScale())
     return emitOptionalError(loc, name, " has a bias but no scale; expected "
                                         "a scale whenever a bias is given");
-  if (failed(checkAxis(loc, name, "axis", adaptor.getAxis(), type.getRank())) ||
-      failed(checkNormParam(loc, name, "scale", adaptor.getScale(), type,
-                            adaptor.getAxis())) ||
-      failed(checkNormParam(loc, name, "bias", adaptor.getBias(), type,
-                            adaptor.getAxis())))
-    return failure();
-  if (!(adaptor.getEpsilon().convertToFloat() >= 0))
-    return emitOptionalError(loc, name, " epsilon must be non-negative, got ",
-                             adaptor.getEpsilon().convertToFloat());
-  inferred.push_back(type);
-  return success();
+  return inferNormResult(loc, name, type, adaptor.getAxis(),
+                         adaptor.getEpsilon(), adaptor.getScale(),
+                         adaptor.getBias(), inferred);
 }
 
 LogicalResult RmsNormOp::inferReturnTypes(MLIRContext *,
@@ -303,15 +313,9 @@ LogicalResult RmsNormOp::inferReturnTypes(MLIRContext *,
                                           SmallVectorImpl<Type> &inferred) {
   auto type = rankedType(adaptor.getInput());
   StringRef name = getOperationName();
-  if (failed(checkAxis(loc, name, "axis", adaptor.getAxis(), type.getRank())) ||
-      failed(checkNormParam(loc, name, "scale", adaptor.getScale(), type,
-                            adaptor.getAxis())))
-    return failure();
-  if (!(adaptor.getEpsilon().convertToFloat() >= 0))
-    return emitOptionalError(loc, name, " epsilon must be non-negative, got ",
-                             adaptor.getEpsilon().convertToFloat());
-  inferred.push_back(type);
-  return success();
+  return inferNormResult(loc, name, type, adaptor.getAxis(),
+                         adaptor.getEpsilon(), adaptor.getScale(),
+                         /*bias=*/Value(), inferred);
 }
 
 //===----------------------------------------------------------------------===//
