@@ -37,16 +37,19 @@ struct SetTargetPass : tfc::impl::SetTargetBase<SetTargetPass> {
         return signalPassFailure();
       }
     }
+    SmallVector<std::pair<StringRef, StringRef>> fields;
     for (const std::string &entry : overrides) {
-      auto [field, value] = StringRef(entry).split('=');
-      if (value.empty() && !StringRef(entry).contains('=')) {
+      if (!StringRef(entry).contains('=')) {
         module.emitError() << "target override '" << entry
                            << "' must have the form field=value";
         return signalPassFailure();
       }
+      auto [field, value] = StringRef(entry).split('=');
+      fields.push_back({field.trim(), value.trim()});
+    }
+    if (!fields.empty()) {
       std::string error;
-      FailureOr<TargetAttr> updated =
-          target.withOverride(field.trim(), value.trim(), error);
+      FailureOr<TargetAttr> updated = target.withOverrides(fields, error);
       if (failed(updated)) {
         module.emitError() << error;
         return signalPassFailure();

@@ -109,6 +109,12 @@ def Tfc_TargetAttr : AttrDef<Tfc_Dialect, "Target"> {
     ::mlir::FailureOr<TargetAttr> withOverride(::llvm::StringRef field,
                                                ::llvm::StringRef value,
                                                std::string &error) const;
+    /// Applies several field=value overrides at once and verifies the result
+    /// once, so their order does not matter.
+    ::mlir::FailureOr<TargetAttr> withOverrides(
+        ::llvm::ArrayRef<std::pair<::llvm::StringRef, ::llvm::StringRef>>
+            fields,
+        std::string &error) const;
     /// Peak dense FLOP/s for an element type (0 when unknown).
     double getPeakFlops(::mlir::Type elementType) const;
     /// Name of the module attribute that holds the target.

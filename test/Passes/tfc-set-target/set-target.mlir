@@ -17,9 +17,11 @@
 // Every field can be overridden, each into its own slot.
 // RUN: tfc-opt %s -split-input-file '--tfc-set-target=preset=sm_80 overrides=arch=sm_100a,sm_count=1,smem_per_block=2,smem_per_sm=3,regs_per_sm=4,l2_bytes=5,hbm_bytes_per_second=6,peak_flops_f32=7,peak_flops_f16=8,peak_flops_bf16=9,peak_flops_fp8=10' \
 // RUN:   | FileCheck %s --check-prefix=ALL
-// Raising both shared-memory limits works when smem_per_sm comes first
-// (each override is verified on its own).
+// Raising both shared-memory limits works in either order: the overrides are
+// applied together and verified once.
 // RUN: tfc-opt %s -split-input-file '--tfc-set-target=preset=sm_80 overrides=smem_per_sm=233472,smem_per_block=232448' \
+// RUN:   | FileCheck %s --check-prefix=SMEM
+// RUN: tfc-opt %s -split-input-file '--tfc-set-target=preset=sm_80 overrides=smem_per_block=232448,smem_per_sm=233472' \
 // RUN:   | FileCheck %s --check-prefix=SMEM
 
 // DEFAULT: module attributes {tfc.target = #tfc.target<arch = "sm_90a", sm_count = 132, smem_per_block = 232448, smem_per_sm = 233472, regs_per_sm = 65536, l2_bytes = 52428800, hbm_bytes_per_second = 3350000000000, peak_flops_f32 = 67000000000000, peak_flops_f16 = 989000000000000, peak_flops_bf16 = 989000000000000, peak_flops_fp8 = 1979000000000000>}
