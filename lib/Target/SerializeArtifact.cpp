@@ -14,6 +14,7 @@
 #include "tfc/ArtifactWriter.h"
 #include "tfc/Conversion/Passes.h"
 #include "tfc/Dialect/TfcDialect.h"
+#include "tfc/Import/OnnxImporter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -177,6 +178,11 @@ struct SerializeArtifactPass
   }
 
   LogicalResult serialize();
+  LogicalResult checkExternalWeightsFile();
+  FailureOr<uint32_t> addExternalWeight(artifact::ArtifactWriter &writer,
+                                        memref::GlobalOp global,
+                                        const std::string &name,
+                                        artifact::DType dtype);
   LogicalResult addKernels(artifact::ArtifactWriter &writer, StringRef arch,
                            llvm::StringMap<uint32_t> &kernelIndex);
 };
@@ -249,6 +255,57 @@ SerializeArtifactPass::addKernels(artifact::ArtifactWriter &writer,
   return success();
 }
 
+/// The runtime finds external files beside the artifact: a safetensors file
+/// named by a relative path that stays in its folder.
+LogicalResult SerializeArtifactPass::checkExternalWeightsFile() {
+  if (externalWeightsFile.empty())
+    return success();
+  StringRef file = externalWeightsFile;
+  if (!file.ends_with(".safetensors"))
+    return getOperation().emitError()
+           << "external-weights-file '" << file
+           << "' is not a .safetensors file; external weights are bound "
+              "from it by tensor name (ONNX external data needs no option: "
+              "the model records each weight's file and offset)";
+  namespace path = llvm::sys::path;
+  if (path::is_absolute(file) ||
+      llvm::is_contained(llvm::make_range(path::begin(file), path::end(file)),
+                         ".."))
+    return getOperation().emitError()
+           << "external-weights-file '" << file
+           << "' must be a path relative to the artifact's folder without "
+              "'..' (the runtime looks for it beside the artifact; tfc-run "
+              "--weights binds a file elsewhere)";
+  return success();
+}
+
+/// An external weight: a safetensors tensor by name when the option names
+/// the file, else the bytes at the offset of its ONNX external-data file.
+FailureOr<uint32_t> SerializeArtifactPass::addExternalWeight(
+    artifact::ArtifactWriter &writer, memref::GlobalOp global,
+    const std::string &name, artifact::DType dtype) {
+  std::vector<int64_t> shape = shapeOf(global.getType());
+  if (!externalWeightsFile.empty())
+    return writer.addSafetensorsWeight(name, dtype, shape,
+                                       externalWeightsFile, name);
+  auto onnxData = global->getAttrOfType<DictionaryAttr>(kOnnxExternalDataAttr);
+  if (!onnxData)
+    return global.emitOpError()
+           << "is an external weight ('" << name
+           << "') without an ONNX external-data location; give tfc-compile "
+              "external-weights-file=FILE.safetensors to bind it by name when "
+              "the artifact is loaded";
+  auto location = onnxData.getAs<StringAttr>("location");
+  auto offset = onnxData.getAs<IntegerAttr>("offset");
+  if (!location || location.getValue().empty() || !offset ||
+      offset.getInt() < 0)
+    return global.emitOpError()
+           << "has a malformed " << kOnnxExternalDataAttr << " " << onnxData
+           << "; expected {location = \"file\", offset = N : i64}";
+  return writer.addExternalWeight(name, dtype, shape, location.str(), name,
+                                  static_cast<uint64_t>(offset.getInt()));
+}
+
 LogicalResult SerializeArtifactPass::serialize() {
   ModuleOp module = getOperation();
   auto target =
@@ -257,6 +314,8 @@ LogicalResult SerializeArtifactPass::serialize() {
     return module.emitError() << "module has no tfc.target";
   std::string arch = target.getArch().str();
   artifact::ArtifactWriter writer(arch);
+  if (failed(checkExternalWeightsFile()))
+    return failure();
 
   func::FuncOp entry;
   for (auto func : module.getOps<func::FuncOp>())
@@ -309,12 +368,11 @@ LogicalResult SerializeArtifactPass::serialize() {
     std::string nameStr = name ? name.str() : global.getSymName().str();
     uint32_t index;
     if (global->hasAttr(kExternalAttr)) {
-      if (externalWeightsFile.empty())
-        return global.emitOpError()
-               << "is an external weight ('" << nameStr
-               << "') but no external-weights-file was given";
-      index = writer.addExternalWeight(nameStr, *dtype, shapeOf(type),
-                                       externalWeightsFile, nameStr, 0);
+      FailureOr<uint32_t> external =
+          addExternalWeight(writer, global, nameStr, *dtype);
+      if (failed(external))
+        return failure();
+      index = *external;
     } else {
       auto init = dyn_cast_if_present<ElementsAttr>(global.getInitialValueAttr());
       if (!init)

@@ -100,6 +100,9 @@ std::string describeArtifact(const Artifact &artifact) {
        << weight.tensor.byteSize << " bytes, ";
     if (weight.storage == WeightStorage::Inline)
       os << "inline at " << weight.dataOffset << "\n";
+    else if (weight.storage == WeightStorage::Safetensors)
+      os << "safetensors '" << weight.externalPath << "' tensor '"
+         << weight.externalName << "'\n";
     else
       os << "external '" << weight.externalPath << "' tensor '"
          << weight.externalName << "' at " << weight.dataOffset << "\n";

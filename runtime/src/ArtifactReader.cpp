@@ -143,11 +143,11 @@ Status decodeHeader(Artifact &artifact) {
     if (size >= 8) {
       uint32_t version;
       std::memcpy(&version, bytes.data() + 4, sizeof(version));
-      if (version != TFCM_FORMAT_VERSION)
+      if (version < TFCM_MIN_FORMAT_VERSION || version > TFCM_FORMAT_VERSION)
         return makeError(TFC_ERROR_UNSUPPORTED_VERSION,
                          "artifact format version ", version,
-                         " is not supported; this runtime reads version ",
-                         TFCM_FORMAT_VERSION);
+                         " is not supported; this runtime reads versions ",
+                         TFCM_MIN_FORMAT_VERSION, " to ", TFCM_FORMAT_VERSION);
     }
     return makeError(TFC_ERROR_TRUNCATED,
                      "artifact is truncated: the file has ", size,
@@ -155,13 +155,15 @@ Status decodeHeader(Artifact &artifact) {
   }
   tfcmHeader header;
   std::memcpy(&header, bytes.data(), sizeof(header));
-  if (header.version != TFCM_FORMAT_VERSION)
+  if (header.version < TFCM_MIN_FORMAT_VERSION ||
+      header.version > TFCM_FORMAT_VERSION)
     return makeError(TFC_ERROR_UNSUPPORTED_VERSION, "artifact format version ",
                      header.version,
                      header.version > TFCM_FORMAT_VERSION
                          ? " is newer than this runtime"
                          : " is not valid",
-                     "; this runtime reads version ", TFCM_FORMAT_VERSION);
+                     "; this runtime reads versions ", TFCM_MIN_FORMAT_VERSION,
+                     " to ", TFCM_FORMAT_VERSION);
   artifact.version = header.version;
   if (size < header.fileSize)
     return makeError(TFC_ERROR_TRUNCATED,
@@ -182,7 +184,7 @@ Status decodeHeader(Artifact &artifact) {
   if (header.sectionCount != TFCM_SECTION_COUNT)
     return makeError(TFC_ERROR_INVALID_ARTIFACT, "header declares ",
                      header.sectionCount, " sections; format version ",
-                     TFCM_FORMAT_VERSION, " has ", TFCM_SECTION_COUNT);
+                     header.version, " has ", TFCM_SECTION_COUNT);
   if (header.reserved != 0)
     return RecordReader::reservedError("header", header.reserved);
   if (size < TFCM_SECTION_TABLE_END)

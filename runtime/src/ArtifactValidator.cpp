@@ -2,9 +2,11 @@
 //
 // Runs after ArtifactReader.cpp has decoded the records and before anything
 // touches the GPU: every enum, index, shape, byte size, buffer reference,
-// launch configuration, image and weight range is checked, and external
-// weight files must exist and be long enough. Each error names the record and
-// field, the value found and the limit it broke.
+// launch configuration, image and weight range is checked. External weight
+// files are not opened here: WeightBinding.cpp binds them when a session is
+// created (or tfcArtifactCheckWeights asks), since they may be given then.
+// Each error names the record and field, the value found and the limit it
+// broke.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,7 +15,6 @@
 
 #include <cstring>
 #include <set>
-#include <sys/stat.h>
 
 namespace tfc {
 namespace rt {
@@ -153,27 +154,6 @@ bool isSafeRelativePath(const std::string &path) {
   return true;
 }
 
-Status checkExternalFile(const Artifact &artifact, const LoadedWeight &weight,
-                         const std::string &label) {
-  std::string path = artifact.externalWeightPath(weight);
-  struct stat info;
-  if (::stat(path.c_str(), &info) != 0)
-    return makeError(TFC_ERROR_EXTERNAL_WEIGHTS, label,
-                     ": external weights file '", path,
-                     "' is missing: ", std::strerror(errno));
-  if (!S_ISREG(info.st_mode))
-    return makeError(TFC_ERROR_EXTERNAL_WEIGHTS, label,
-                     ": external weights file '", path,
-                     "' is not a regular file");
-  uint64_t fileSize = static_cast<uint64_t>(info.st_size);
-  if (!fitsIn(weight.dataOffset, weight.tensor.byteSize, fileSize))
-    return makeError(TFC_ERROR_EXTERNAL_WEIGHTS, label,
-                     ": external weights file '", path, "' has ", fileSize,
-                     " bytes; the weight needs bytes [", weight.dataOffset,
-                     ", +", weight.tensor.byteSize, ")");
-  return Status::success();
-}
-
 Status checkWeights(const Artifact &artifact) {
   uint64_t dataSize = artifact.sections[TFCM_SECTION_WEIGHT_DATA].size;
   for (size_t i = 0; i < artifact.weights.size(); ++i) {
@@ -193,15 +173,30 @@ Status checkWeights(const Artifact &artifact) {
                               ") extends past the end of the weight data "
                               "section (",
                               dataSize, " bytes)"));
-    } else if (weight.storage == WeightStorage::External) {
+    } else if (weight.storage == WeightStorage::External ||
+               weight.storage == WeightStorage::Safetensors) {
       if (!isSafeRelativePath(weight.externalPath))
         return invalid(concat(label, ": external path '", weight.externalPath,
                               "' must be a non-empty relative path without "
                               "'..' components"));
-      TFC_RETURN_IF_ERROR(checkExternalFile(artifact, weight, label));
+      if (weight.storage == WeightStorage::Safetensors) {
+        if (artifact.version < 2)
+          return invalid(concat(label,
+                                ": safetensors storage (3) needs format "
+                                "version 2; the file is version ",
+                                artifact.version));
+        if (weight.externalName.empty())
+          return invalid(label + ": a safetensors weight has no tensor name");
+        if (weight.dataOffset != 0)
+          return invalid(concat(label, ": a safetensors weight has data offset ",
+                                weight.dataOffset,
+                                "; it must be 0 (the file's header says where "
+                                "the tensor is)"));
+      }
     } else {
       return invalid(concat(label, ": storage ", uint32_t(weight.storage),
-                            " is neither inline (1) nor external (2)"));
+                            " is not inline (1), external (2) or "
+                            "safetensors (3)"));
     }
   }
   return Status::success();

@@ -13,6 +13,7 @@
 
 using tfc::rt::Artifact;
 using tfc::rt::LoadedTensor;
+using tfc::rt::LoadedWeight;
 using tfc::rt::makeError;
 using tfc::rt::Session;
 using tfc::rt::Status;
@@ -69,6 +70,25 @@ tfcStatus findTensor(int found, const char *what, const char *name,
     return report(makeError(TFC_ERROR_INVALID_ARGUMENT, "the artifact has no ",
                             what, " named '", name, "'"));
   *index = static_cast<uint32_t>(found);
+  return TFC_OK;
+}
+
+/// Reads the weight-binding part of the session options.
+tfcStatus toWeightBindOptions(const tfcSessionOptions *options,
+                              tfc::rt::WeightBindOptions &out,
+                              const char *function) {
+  if (!options)
+    return TFC_OK;
+  if (options->weightFileCount && !options->weightFiles)
+    return nullArgument(function, "options->weightFiles");
+  for (uint32_t i = 0; i < options->weightFileCount; ++i) {
+    if (!options->weightFiles[i])
+      return report(makeError(TFC_ERROR_INVALID_ARGUMENT, function,
+                              ": options->weightFiles[", i, "] is NULL"));
+    out.weightFiles.push_back(options->weightFiles[i]);
+  }
+  if (options->weightsDir)
+    out.weightsDir = options->weightsDir;
   return TFC_OK;
 }
 
@@ -166,6 +186,10 @@ uint32_t tfcArtifactOutputCount(const tfcArtifact *artifact) {
   return artifact ? uint32_t(artifact->artifact->outputs.size()) : 0;
 }
 
+uint32_t tfcArtifactWeightCount(const tfcArtifact *artifact) {
+  return artifact ? uint32_t(artifact->artifact->weights.size()) : 0;
+}
+
 uint32_t tfcArtifactLaunchCount(const tfcArtifact *artifact) {
   return artifact ? uint32_t(artifact->artifact->launches.size()) : 0;
 }
@@ -202,6 +226,43 @@ tfcStatus tfcArtifactFindOutput(const tfcArtifact *artifact, const char *name,
                     name, index, "tfcArtifactFindOutput");
 }
 
+tfcStatus tfcArtifactGetWeight(const tfcArtifact *artifact, uint32_t index,
+                               tfcWeightInfo *info) {
+  if (!artifact)
+    return nullArgument("tfcArtifactGetWeight", "artifact");
+  if (!info)
+    return nullArgument("tfcArtifactGetWeight", "info");
+  const std::vector<LoadedWeight> &weights = artifact->artifact->weights;
+  if (index >= weights.size())
+    return report(makeError(TFC_ERROR_INVALID_ARGUMENT,
+                            "tfcArtifactGetWeight: index ", index,
+                            " is out of range (", weights.size(), ")"));
+  const LoadedWeight &weight = weights[index];
+  info->tensor.name = weight.tensor.spec.name.c_str();
+  info->tensor.dtype = static_cast<uint32_t>(weight.tensor.spec.dtype);
+  info->tensor.rank = static_cast<uint32_t>(weight.tensor.spec.shape.size());
+  info->tensor.shape = weight.tensor.spec.shape.data();
+  info->tensor.byteSize = weight.tensor.byteSize;
+  info->storage = static_cast<uint32_t>(weight.storage);
+  info->reserved = 0;
+  info->externalPath = weight.externalPath.c_str();
+  info->externalName = weight.externalName.c_str();
+  info->dataOffset = weight.dataOffset;
+  return TFC_OK;
+}
+
+tfcStatus tfcArtifactCheckWeights(const tfcArtifact *artifact,
+                                  const tfcSessionOptions *options) {
+  if (!artifact)
+    return nullArgument("tfcArtifactCheckWeights", "artifact");
+  tfc::rt::WeightBindOptions bind;
+  if (tfcStatus status =
+          toWeightBindOptions(options, bind, "tfcArtifactCheckWeights"))
+    return status;
+  std::vector<tfc::rt::WeightSource> sources;
+  return report(tfc::rt::bindWeights(*artifact->artifact, bind, sources));
+}
+
 const char *tfcArtifactLaunchName(const tfcArtifact *artifact, uint32_t index) {
   if (!artifact || index >= artifact->artifact->launches.size())
     return nullptr;
@@ -231,6 +292,9 @@ tfcStatus tfcSessionCreate(const tfcArtifact *artifact,
     sessionOptions.device = options->device;
     sessionOptions.useGraph = !(options->flags & TFC_SESSION_NO_GRAPH);
   }
+  if (tfcStatus status = toWeightBindOptions(options, sessionOptions.weights,
+                                             "tfcSessionCreate"))
+    return status;
   auto handle = std::make_unique<tfcSession>();
   if (tfcStatus status = report(
           Session::create(artifact->artifact, sessionOptions, handle->session)))

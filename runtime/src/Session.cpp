@@ -1,9 +1,10 @@
 //===- Session.cpp - Set up an artifact on a GPU and bind its buffers -----===//
 //
-// Creating a session: open the device (cuInit, primary context, one
-// stream), load each module's best image for the device's arch, check every
-// launch against the kernel's and the device's limits, allocate the arena and
-// the input/output/weight buffers, and upload the weights once. Binding
+// Creating a session: bind the external weights to their files (no GPU yet),
+// open the device (cuInit, primary context, one stream), load each module's
+// best image for the device's arch, check every launch against the kernel's
+// and the device's limits, allocate the arena and the input/output/weight
+// buffers, and upload the weights once. Binding
 // checks name, dtype and byte size before anything reaches the GPU, so a
 // wrong input leaves the session as it was.
 //
@@ -47,20 +48,25 @@ ContextScope::~ContextScope() {
 }
 
 Session::Session(const CudaDriver &cu, std::shared_ptr<const Artifact> artifact,
-                 const SessionOptions &options)
-    : cu(cu), artifact(std::move(artifact)), options(options) {}
+                 const SessionOptions &options,
+                 std::vector<WeightSource> weightSources)
+    : cu(cu), artifact(std::move(artifact)), options(options),
+      weightSources(std::move(weightSources)) {}
 
 Status Session::create(std::shared_ptr<const Artifact> artifact,
                        const SessionOptions &options,
                        std::unique_ptr<Session> &out) {
+  // External weights are found and checked before the GPU is touched.
+  std::vector<WeightSource> weightSources;
+  TFC_RETURN_IF_ERROR(bindWeights(*artifact, options.weights, weightSources));
   const CudaDriver *cu;
   TFC_RETURN_IF_ERROR(getCudaDriver(cu));
   SessionOptions effective = options;
   if (const char *noGraph = std::getenv("TFC_NO_GRAPH"))
     if (std::strcmp(noGraph, "1") == 0)
       effective.useGraph = false;
-  std::unique_ptr<Session> session(
-      new Session(*cu, std::move(artifact), effective));
+  std::unique_ptr<Session> session(new Session(
+      *cu, std::move(artifact), effective, std::move(weightSources)));
   TFC_RETURN_IF_ERROR(session->initialize());
   out = std::move(session);
   return Status::success();
@@ -329,8 +335,9 @@ Status Session::uploadWeights() {
         concat("weight ", i, " '", weight.tensor.spec.name, "'");
     if (weight.tensor.byteSize == 0)
       continue;
-    if (weight.storage == WeightStorage::External) {
-      TFC_RETURN_IF_ERROR(uploadExternalWeight(weight, weightPtrs[i], label));
+    if (weight.storage != WeightStorage::Inline) {
+      TFC_RETURN_IF_ERROR(
+          uploadExternalWeight(weight, weightSources[i], weightPtrs[i], label));
       continue;
     }
     TFC_RETURN_IF_ERROR(cu.check(
@@ -343,9 +350,11 @@ Status Session::uploadWeights() {
 }
 
 Status Session::uploadExternalWeight(const LoadedWeight &weight,
+                                     const WeightSource &source,
                                      CUdeviceptr dst,
                                      const std::string &label) {
-  std::string path = artifact->externalWeightPath(weight);
+  const std::string &path = source.path;
+  uint64_t offset = source.offset;
   std::FILE *file = std::fopen(path.c_str(), "rb");
   if (!file)
     return makeError(TFC_ERROR_EXTERNAL_WEIGHTS, label,
@@ -354,9 +363,9 @@ Status Session::uploadExternalWeight(const LoadedWeight &weight,
   std::vector<char> chunk(
       std::min<uint64_t>(uploadChunkBytes, weight.tensor.byteSize));
   Status status;
-  if (::fseeko(file, static_cast<off_t>(weight.dataOffset), SEEK_SET) != 0)
+  if (::fseeko(file, static_cast<off_t>(offset), SEEK_SET) != 0)
     status = makeError(TFC_ERROR_EXTERNAL_WEIGHTS, label, ": cannot seek to ",
-                       weight.dataOffset, " in '", path,
+                       offset, " in '", path,
                        "': ", std::strerror(errno));
   for (uint64_t done = 0; !status.failed() && done < weight.tensor.byteSize;) {
     size_t want = static_cast<size_t>(
@@ -365,8 +374,8 @@ Status Session::uploadExternalWeight(const LoadedWeight &weight,
     if (got != want) {
       status = makeError(TFC_ERROR_EXTERNAL_WEIGHTS, label,
                          ": external weights file '", path, "' ended after ",
-                         weight.dataOffset + done + got,
-                         " bytes; the weight needs bytes [", weight.dataOffset,
+                         offset + done + got,
+                         " bytes; the weight needs bytes [", offset,
                          ", +", weight.tensor.byteSize, ")");
       break;
     }

@@ -12,6 +12,7 @@
 
 #include "Artifact.h"
 #include "CudaDriver.h"
+#include "WeightBinding.h"
 
 #include <memory>
 #include <string>
@@ -23,6 +24,8 @@ namespace rt {
 struct SessionOptions {
   int device = 0;
   bool useGraph = true;
+  /// Where external weights come from (WeightBinding.h).
+  WeightBindOptions weights;
 };
 
 class Session {
@@ -76,7 +79,8 @@ private:
   };
 
   Session(const CudaDriver &cu, std::shared_ptr<const Artifact> artifact,
-          const SessionOptions &options);
+          const SessionOptions &options,
+          std::vector<WeightSource> weightSources);
 
   // Session.cpp: set-up.
   Status initialize();
@@ -87,7 +91,8 @@ private:
   Status allocateBuffers();
   Status allocate(uint64_t bytes, CUdeviceptr &ptr);
   Status uploadWeights();
-  Status uploadExternalWeight(const LoadedWeight &weight, CUdeviceptr dst,
+  Status uploadExternalWeight(const LoadedWeight &weight,
+                              const WeightSource &source, CUdeviceptr dst,
                               const std::string &label);
   Status findIo(bool isInput, const std::string &name, size_t &index) const;
   /// dtype (unless null) and byte size of input/output `index`.
@@ -109,6 +114,7 @@ private:
   const CudaDriver &cu;
   std::shared_ptr<const Artifact> artifact;
   SessionOptions options;
+  std::vector<WeightSource> weightSources; ///< One per artifact weight
   std::string description;
 
   CUdevice device = 0;

@@ -4,7 +4,9 @@
 // bytes after) and checks the status code and that the message names the
 // problem: truncation at every length, bit flips, bad magic, future version,
 // section table damage, out-of-range indices and offsets, bad enums, shapes
-// and sizes, weight blobs past the end, and external weight files.
+// and sizes, weight blobs past the end, external weight records, and the
+// format versions read. (External weight files are opened when weights are
+// bound: WeightBindingTest.cpp.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -120,16 +122,41 @@ TEST_F(ArtifactValidation, BadMagic) {
 
 TEST_F(ArtifactValidation, FutureVersion) {
   std::string bytes = good;
-  uint32_t version = 2;
+  uint32_t version = 3;
   std::memcpy(&bytes[4], &version, sizeof(version));
   expectError(bytes, TFC_ERROR_UNSUPPORTED_VERSION,
-              "version 2 is newer than this runtime; this runtime reads "
-              "version 1");
-  // Also when the rest of the file is not readable as version 1.
-  expectError(bytes.substr(0, 12), TFC_ERROR_UNSUPPORTED_VERSION, "version 2");
+              "version 3 is newer than this runtime; this runtime reads "
+              "versions 1 to 2");
+  // Also when the rest of the file is not readable as version 2.
+  expectError(bytes.substr(0, 12), TFC_ERROR_UNSUPPORTED_VERSION,
+              "version 3 is not supported; this runtime reads versions 1 to 2");
   version = 0;
   std::memcpy(&bytes[4], &version, sizeof(version));
   expectError(bytes, TFC_ERROR_UNSUPPORTED_VERSION, "version 0 is not valid");
+}
+
+/// `bytes` relabelled as format version `version`.
+std::string withVersion(std::string bytes, uint32_t version) {
+  std::memcpy(&bytes[offsetof(tfcmHeader, version)], &version,
+              sizeof(version));
+  test::refreshChecksum(bytes);
+  return bytes;
+}
+
+TEST_F(ArtifactValidation, Version1) {
+  // Version 1 has the same layout without safetensors storage.
+  expectError(withVersion(good, 1), TFC_ERROR_INVALID_ARTIFACT,
+              "weight 3 'pos': safetensors storage (3) needs format version 2; "
+              "the file is version 1");
+  ArtifactWriter writer = test::makeRepresentativeWriter();
+  writer.spec().weights.pop_back();
+  std::shared_ptr<const Artifact> artifact;
+  std::string bytes = withVersion(writer.serialize(), 1);
+  Status status = rt::loadArtifact(
+      std::vector<uint8_t>(bytes.begin(), bytes.end()), dir, artifact);
+  ASSERT_FALSE(status.failed()) << status.message();
+  EXPECT_EQ(1u, artifact->version);
+  EXPECT_EQ(3u, artifact->weights.size());
 }
 
 TEST_F(ArtifactValidation, SectionTable) {
@@ -237,9 +264,10 @@ TEST_F(ArtifactValidation, OutOfRangeIndices) {
       "the artifact has 2 inputs");
   expectSpecError(
       [](ArtifactSpec &s) {
-        s.launches[3].args[2] = KernelArg::buffer(BufferRef::weight(3));
+        s.launches[3].args[2] = KernelArg::buffer(BufferRef::weight(4));
       },
-      TFC_ERROR_INVALID_ARTIFACT, "references weights index 3");
+      TFC_ERROR_INVALID_ARTIFACT,
+      "references weights index 4, but the artifact has 4 weights");
   expectSpecError(
       [](ArtifactSpec &s) { s.launches[2].copyDst = BufferRef::output(3); },
       TFC_ERROR_INVALID_ARTIFACT,
@@ -319,7 +347,8 @@ TEST_F(ArtifactValidation, EnumsAndScalars) {
       [](ArtifactSpec &s) {
         s.weights[1].storage = static_cast<WeightStorage>(7);
       },
-      TFC_ERROR_INVALID_ARTIFACT, "weight 1 'bias': storage 7 is neither");
+      TFC_ERROR_INVALID_ARTIFACT, "weight 1 'bias': storage 7 is not inline (1), external (2) or "
+      "safetensors (3)");
 }
 
 TEST_F(ArtifactValidation, ShapesNamesAndArches) {
@@ -413,32 +442,40 @@ TEST_F(ArtifactValidation, ImagePastTheEnd) {
               "extend past the image data section");
 }
 
-TEST_F(ArtifactValidation, ExternalWeights) {
-  std::string emptyDir = test::makeTempDir();
-  Status status = load(good, emptyDir);
-  EXPECT_EQ(TFC_ERROR_EXTERNAL_WEIGHTS, status.code()) << status.message();
-  EXPECT_NE(std::string::npos,
-            status.message().find("weight 2 'emb': external weights file '" +
-                                  emptyDir + "/weights.bin' is missing"))
-      << status.message();
+TEST_F(ArtifactValidation, ExternalWeightFilesAreNotOpenedAtLoad) {
+  // They are bound at session creation, where other files may be given.
+  Status status = load(good, test::makeTempDir());
+  EXPECT_FALSE(status.failed()) << status.message();
+}
 
-  std::string shortDir = test::makeWeightsDir(test::externalWeightOffset + 15);
-  status = load(good, shortDir);
-  EXPECT_EQ(TFC_ERROR_EXTERNAL_WEIGHTS, status.code()) << status.message();
-  EXPECT_NE(std::string::npos,
-            status.message().find("has 79 bytes; the weight needs bytes "
-                                  "[64, +16)"))
-      << status.message();
-
-  expectSpecError(
-      [](ArtifactSpec &s) { s.weights[2].externalPath = "/etc/passwd"; },
-      TFC_ERROR_INVALID_ARTIFACT,
-      "external path '/etc/passwd' must be a non-empty relative path");
-  expectSpecError(
-      [](ArtifactSpec &s) { s.weights[2].externalPath = "../weights.bin"; },
-      TFC_ERROR_INVALID_ARTIFACT, "without '..' components");
-  expectSpecError([](ArtifactSpec &s) { s.weights[2].externalPath = "sub"; },
-                  TFC_ERROR_EXTERNAL_WEIGHTS, "is missing");
+TEST_F(ArtifactValidation, ExternalWeightRecords) {
+  for (size_t weight : {2u, 3u}) {
+    SCOPED_TRACE("weight " + std::to_string(weight));
+    expectSpecError(
+        [&](ArtifactSpec &s) { s.weights[weight].externalPath = "/etc/passwd"; },
+        TFC_ERROR_INVALID_ARTIFACT,
+        "external path '/etc/passwd' must be a non-empty relative path");
+    expectSpecError(
+        [&](ArtifactSpec &s) { s.weights[weight].externalPath = "a/../../w"; },
+        TFC_ERROR_INVALID_ARTIFACT, "without '..' components");
+    expectSpecError(
+        [&](ArtifactSpec &s) { s.weights[weight].externalPath = ""; },
+        TFC_ERROR_INVALID_ARTIFACT, "must be a non-empty relative path");
+  }
+  expectSpecError([](ArtifactSpec &s) { s.weights[3].externalName = ""; },
+                  TFC_ERROR_INVALID_ARTIFACT,
+                  "weight 3 'pos': a safetensors weight has no tensor name");
+  expectSpecError([](ArtifactSpec &s) { s.weights[3].externalOffset = 8; },
+                  TFC_ERROR_INVALID_ARTIFACT,
+                  "weight 3 'pos': a safetensors weight has data offset 8; it "
+                  "must be 0");
+  std::string bytes = good;
+  test::patchRecord<tfcmWeight>(bytes, TFCM_SECTION_WEIGHTS, 3,
+                                offsetof(tfcmWeight, storage), uint32_t(4));
+  test::refreshChecksum(bytes);
+  expectError(bytes, TFC_ERROR_INVALID_ARTIFACT,
+              "weight 3 'pos': storage 4 is not inline (1), external (2) or "
+              "safetensors (3)");
 }
 
 TEST_F(ArtifactValidation, RandomCorruptionWithAValidChecksumNeverCrashes) {

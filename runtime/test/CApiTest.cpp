@@ -36,7 +36,7 @@ protected:
 };
 
 TEST_F(CApi, HeadersCompileAsC) {
-  EXPECT_EQ(2 + 13 + 1 + 1, tfcTestHeadersCompileAsC());
+  EXPECT_EQ(2 + 13 + 1 + 1 + 3, tfcTestHeadersCompileAsC());
 }
 
 TEST_F(CApi, Queries) {
@@ -100,16 +100,107 @@ TEST_F(CApi, LoadErrorsCarryCodeAndMessage) {
   bytes = test::readBytes(path);
   EXPECT_EQ(TFC_ERROR_TRUNCATED,
             tfcArtifactLoadMemory(bytes.data(), 100, dir.c_str(), &other));
-  // Relative to the current folder, the external weights file is missing.
-  EXPECT_EQ(TFC_ERROR_EXTERNAL_WEIGHTS,
-            tfcArtifactLoadMemory(bytes.data(), bytes.size(), nullptr, &other));
+  // Weight files are not opened at load; relative to the current folder,
+  // binding them fails.
+  ASSERT_EQ(TFC_OK,
+            tfcArtifactLoadMemory(bytes.data(), bytes.size(), nullptr, &other))
+      << tfcGetLastErrorMessage();
+  EXPECT_EQ(TFC_ERROR_EXTERNAL_WEIGHTS, tfcArtifactCheckWeights(other, nullptr));
+  EXPECT_NE(nullptr, std::strstr(tfcGetLastErrorMessage(),
+                                 "weight 2 'emb': external weights file "
+                                 "'weights.bin' is missing"))
+      << tfcGetLastErrorMessage();
+  tfcArtifactRelease(other);
   ASSERT_EQ(TFC_OK, tfcArtifactLoadMemory(bytes.data(), bytes.size(),
                                           dir.c_str(), &other))
+      << tfcGetLastErrorMessage();
+  EXPECT_EQ(TFC_OK, tfcArtifactCheckWeights(other, nullptr))
       << tfcGetLastErrorMessage();
   tfcArtifactRelease(other);
 
   EXPECT_EQ(TFC_ERROR_INVALID_ARGUMENT, tfcArtifactLoadFile(nullptr, &other));
   EXPECT_STREQ("tfcArtifactLoadFile: path is NULL", tfcGetLastErrorMessage());
+}
+
+TEST_F(CApi, Weights) {
+  ASSERT_EQ(4u, tfcArtifactWeightCount(artifact));
+  tfcWeightInfo info;
+  ASSERT_EQ(TFC_OK, tfcArtifactGetWeight(artifact, 1, &info));
+  EXPECT_STREQ("bias", info.tensor.name);
+  EXPECT_EQ(uint32_t(TFCM_WEIGHT_INLINE), info.storage);
+  EXPECT_STREQ("", info.externalPath);
+  EXPECT_EQ(256u, info.dataOffset);
+  ASSERT_EQ(TFC_OK, tfcArtifactGetWeight(artifact, 2, &info));
+  EXPECT_STREQ("emb", info.tensor.name);
+  EXPECT_EQ(uint32_t(TFCM_DTYPE_BF16), info.tensor.dtype);
+  ASSERT_EQ(2u, info.tensor.rank);
+  EXPECT_EQ(4, info.tensor.shape[1]);
+  EXPECT_EQ(16u, info.tensor.byteSize);
+  EXPECT_EQ(uint32_t(TFCM_WEIGHT_EXTERNAL), info.storage);
+  EXPECT_STREQ("weights.bin", info.externalPath);
+  EXPECT_EQ(64u, info.dataOffset);
+  ASSERT_EQ(TFC_OK, tfcArtifactGetWeight(artifact, 3, &info));
+  EXPECT_EQ(uint32_t(TFCM_WEIGHT_SAFETENSORS), info.storage);
+  EXPECT_STREQ("weights.safetensors", info.externalPath);
+  EXPECT_STREQ("pos_table", info.externalName);
+  EXPECT_EQ(TFC_ERROR_INVALID_ARGUMENT, tfcArtifactGetWeight(artifact, 4, &info));
+  EXPECT_STREQ("tfcArtifactGetWeight: index 4 is out of range (4)",
+               tfcGetLastErrorMessage());
+  EXPECT_EQ(TFC_ERROR_INVALID_ARGUMENT,
+            tfcArtifactGetWeight(artifact, 0, nullptr));
+}
+
+TEST_F(CApi, CheckWeightsWithGivenFiles) {
+  EXPECT_EQ(TFC_OK, tfcArtifactCheckWeights(artifact, nullptr))
+      << tfcGetLastErrorMessage();
+
+  std::string other = test::makeTempDir();
+  std::string given = other + "/given.safetensors";
+  test::writeBytes(given,
+                   test::safetensorsFile(
+                       {{"pos_table", "F32", {2, 2}, std::string(16, '\0')}}));
+  const char *files[] = {given.c_str()};
+  tfcSessionOptions options{};
+  options.weightFiles = files;
+  options.weightFileCount = 1;
+  EXPECT_EQ(TFC_ERROR_EXTERNAL_WEIGHTS,
+            tfcArtifactCheckWeights(artifact, &options));
+  EXPECT_EQ("weight 2 'emb': no tensor 'emb' in the weights file '" + given +
+                "' (1 tensors)",
+            std::string(tfcGetLastErrorMessage()));
+  // A session binds its weights before it looks for a GPU.
+  tfcSession *session = nullptr;
+  EXPECT_EQ(TFC_ERROR_EXTERNAL_WEIGHTS,
+            tfcSessionCreate(artifact, &options, &session));
+  EXPECT_EQ(nullptr, session);
+
+  test::writeBytes(given,
+                   test::safetensorsFile(
+                       {{"pos_table", "F32", {2, 2}, std::string(16, '\0')},
+                        {"emb", "BF16", {2, 4}, std::string(16, '\0')}}));
+  EXPECT_EQ(TFC_OK, tfcArtifactCheckWeights(artifact, &options))
+      << tfcGetLastErrorMessage();
+
+  // The artifact's own files, in another folder.
+  options.weightFileCount = 0;
+  options.weightsDir = other.c_str();
+  EXPECT_EQ(TFC_ERROR_EXTERNAL_WEIGHTS,
+            tfcArtifactCheckWeights(artifact, &options));
+  EXPECT_NE(nullptr, std::strstr(tfcGetLastErrorMessage(), other.c_str()));
+
+  options.weightFileCount = 1;
+  options.weightFiles = nullptr;
+  EXPECT_EQ(TFC_ERROR_INVALID_ARGUMENT,
+            tfcArtifactCheckWeights(artifact, &options));
+  EXPECT_STREQ("tfcArtifactCheckWeights: options->weightFiles is NULL",
+               tfcGetLastErrorMessage());
+  const char *nullFile[] = {nullptr};
+  options.weightFiles = nullFile;
+  EXPECT_EQ(TFC_ERROR_INVALID_ARGUMENT,
+            tfcSessionCreate(artifact, &options, &session));
+  EXPECT_STREQ("tfcSessionCreate: options->weightFiles[0] is NULL",
+               tfcGetLastErrorMessage());
+  EXPECT_EQ(TFC_ERROR_INVALID_ARGUMENT, tfcArtifactCheckWeights(nullptr, nullptr));
 }
 
 TEST_F(CApi, LastErrorIsPerThread) {

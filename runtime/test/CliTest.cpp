@@ -67,7 +67,7 @@ TEST_F(Cli, InspectPrintsTheArtifact) {
   Result r = runTool("--inspect " + model);
   ASSERT_EQ(0, r.exitCode) << r.output;
   for (const char *line : {
-           "tfcm format version 1, ",
+           "tfcm format version 2, ",
            "target: sm_90a\n",
            "modules (2):\n",
            "  #0 'main': cubin sm_90a (300 bytes), ptx sm_80 (",
@@ -78,8 +78,11 @@ TEST_F(Cli, InspectPrintsTheArtifact) {
            "  #1 'ids': i64[4], 32 bytes\n",
            "outputs (3):\n",
            "  #2 'w_copy': f16[8], 16 bytes\n",
-           "weights (3):\n",
+           "weights (4):\n",
            "external 'weights.bin' tensor 'emb' at 64\n",
+           "safetensors 'weights.safetensors' tensor 'pos_table'\n",
+           "external weights: 2 bound from the artifact's files; dtype, shape "
+           "and size checked\n",
            "launches (4):\n",
            "  #2 memcpy 16 bytes weight 0 'w'+0 -> output 2 'w_copy'+0\n",
        })
@@ -117,16 +120,77 @@ TEST_F(Cli, MissingArtifactAndExternalWeights) {
   std::remove((dir + "/weights.bin").c_str());
   r = runTool("--inspect " + model);
   EXPECT_EQ(1, r.exitCode);
+  EXPECT_NE(std::string::npos, r.output.find("weights (4):")) << r.output;
   EXPECT_NE(std::string::npos, r.output.find("external weights file '" + dir +
                                              "/weights.bin' is missing"))
       << r.output;
+  EXPECT_NE(std::string::npos,
+            r.output.find("pass --weights FILE.safetensors to bind the "
+                          "weights by name from another file"))
+      << r.output;
+  // Running binds the weights before it looks for a GPU.
+  std::string a = writeNpy("a.npy", "<f4", {4, 8});
+  std::string ids = writeNpy("ids.npy", "<i8", {4});
+  r = runTool(model + " --input a=" + a + " --input ids=" + ids);
+  EXPECT_EQ(1, r.exitCode);
+  EXPECT_NE(std::string::npos, r.output.find("/weights.bin' is missing"))
+      << r.output;
+}
+
+TEST_F(Cli, WeightsGivenAtLoadTime) {
+  std::string other = test::makeTempDir();
+  std::string given = other + "/given.safetensors";
+  test::writeBytes(
+      given, test::safetensorsFile(
+                 {{"emb", "BF16", {2, 4}, std::string(16, '\0')},
+                  {"pos_table", "F32", {2, 2}, std::string(16, '\0')}}));
+  std::remove((dir + "/weights.bin").c_str());
+  std::remove((dir + "/weights.safetensors").c_str());
+  Result r = runTool("--inspect " + model + " --weights " + given);
+  EXPECT_EQ(0, r.exitCode) << r.output;
+  EXPECT_NE(std::string::npos,
+            r.output.find("external weights: 2 bound from '" + given +
+                          "'; dtype, shape and size checked"))
+      << r.output;
+
+  std::string wrong = other + "/wrong.safetensors";
+  test::writeBytes(
+      wrong, test::safetensorsFile(
+                 {{"emb", "BF16", {8}, std::string(16, '\0')},
+                  {"pos_table", "F32", {2, 2}, std::string(16, '\0')}}));
+  r = runTool("--inspect " + model + " --weights " + wrong);
+  EXPECT_EQ(1, r.exitCode) << r.output;
+  EXPECT_NE(std::string::npos,
+            r.output.find("tfc-run: error: weight 2 'emb': tensor 'emb' of '" +
+                          wrong +
+                          "' has shape [8]; the artifact needs [2, 4] "
+                          "[TFC_ERROR_EXTERNAL_WEIGHTS]"))
+      << r.output;
+  EXPECT_EQ(std::string::npos, r.output.find("pass --weights")) << r.output;
+
+  // The artifact's own files from another folder.
+  r = runTool("--inspect " + model + " --weights-dir " + other);
+  EXPECT_EQ(1, r.exitCode) << r.output;
+  EXPECT_NE(std::string::npos,
+            r.output.find("external weights file '" + other +
+                          "/weights.bin' is missing"))
+      << r.output;
+  std::string full = test::makeWeightsDir();
+  r = runTool("--inspect " + model + " --weights-dir " + full);
+  EXPECT_EQ(0, r.exitCode) << r.output;
+
+  r = runTool("--inspect " + model + " --weights");
+  EXPECT_EQ(2, r.exitCode) << r.output;
+  EXPECT_NE(std::string::npos,
+            r.output.find("--weights expects a .safetensors file"));
 }
 
 TEST_F(Cli, UsageAndHelp) {
   Result r = runTool("--help");
   EXPECT_EQ(0, r.exitCode);
   for (const char *flag :
-       {"--input NAME=FILE.npy", "--output-dir DIR", "--no-graph", "--repeat N",
+       {"--input NAME=FILE.npy", "--output-dir DIR", "--weights FILE",
+        "--weights-dir DIR", "--no-graph", "--repeat N",
         "--warmup N", "--profile", "--inspect", "--device N", "TFC_NO_GRAPH"})
     EXPECT_NE(std::string::npos, r.output.find(flag)) << flag;
   r = runTool("");

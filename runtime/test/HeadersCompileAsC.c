@@ -10,7 +10,9 @@
 int tfcTestHeadersCompileAsC(void) {
   tfcmHeader header = {
       {'T', 'F', 'C', 'M'}, TFCM_FORMAT_VERSION, 0, 0, TFCM_SECTION_COUNT, 0};
-  tfcSessionOptions options = {0, TFC_SESSION_NO_GRAPH};
+  tfcSessionOptions options = {0, TFC_SESSION_NO_GRAPH, 0, 0, 0, 0};
+  tfcWeightInfo weight = {{0, 0, 0, 0, 0}, TFCM_WEIGHT_SAFETENSORS, 0, "", "", 0};
   return (int)tfcmDTypeSize(TFCM_DTYPE_BF16) + (int)header.sectionCount +
-         (int)options.flags + (tfcStatusName(TFC_OK) != 0);
+         (int)options.flags + (tfcStatusName(TFC_OK) != 0) +
+         (int)weight.storage;
 }

@@ -1,10 +1,10 @@
 //===- TestArtifacts.h - Artifacts and files shared by the tests -*- C++
 //-*-===//
 //
-// A representative artifact (two modules with cubin and PTX images, inline
-// and external weights, every argument kind, a memcpy launch), the external
-// weights file it needs, and small helpers to patch serialized bytes and to
-// make temporary folders.
+// A representative artifact (two modules with cubin and PTX images, inline,
+// external and safetensors weights, every argument kind, a memcpy launch),
+// the weight files it needs, a safetensors writer, and small helpers to
+// patch serialized bytes and to make temporary folders.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TFC_RUNTIME_TEST_TESTARTIFACTS_H
@@ -12,6 +12,7 @@
 
 #include "tfc/ArtifactWriter.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -38,6 +39,77 @@ inline const char *externalWeightsFile() { return "weights.bin"; }
 /// Where the external weight 'emb' (bf16[2, 4], 16 bytes) starts in its file.
 constexpr uint64_t externalWeightOffset = 64;
 constexpr uint64_t externalWeightsFileSize = 80;
+/// The safetensors file of weight 3 'pos' (f32[2, 2], tensor 'pos_table').
+inline const char *safetensorsWeightsFile() { return "weights.safetensors"; }
+
+/// One tensor of a safetensors file made by the tests.
+struct SafetensorsEntry {
+  std::string name;
+  std::string dtype; ///< "F32", "BF16", ...
+  std::vector<int64_t> shape;
+  std::string data;
+};
+
+/// Escapes a name for a JSON string (quotes, backslashes, control bytes).
+inline std::string jsonString(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof(buffer), "\\u%04x", c);
+      out += buffer;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+/// The JSON header of a safetensors file holding `tensors` in order.
+inline std::string safetensorsHeader(const std::vector<SafetensorsEntry> &tensors,
+                                     const std::string &metadata = "") {
+  std::string json = "{";
+  if (!metadata.empty())
+    json += "\"__metadata__\":" + metadata;
+  size_t offset = 0;
+  for (const SafetensorsEntry &t : tensors) {
+    if (json.size() > 1)
+      json += ",";
+    json += jsonString(t.name) + ":{\"dtype\":\"" + t.dtype + "\",\"shape\":[";
+    for (size_t i = 0; i < t.shape.size(); ++i)
+      json += (i ? "," : "") + std::to_string(t.shape[i]);
+    json += "],\"data_offsets\":[" + std::to_string(offset) + "," +
+            std::to_string(offset + t.data.size()) + "]}";
+    offset += t.data.size();
+  }
+  return json + "}";
+}
+
+/// A whole safetensors file: length, header (padded with spaces to a
+/// multiple of 8, as the reference writer does), data.
+inline std::string safetensorsFile(const std::vector<SafetensorsEntry> &tensors,
+                                   const std::string &metadata = "") {
+  std::string json = safetensorsHeader(tensors, metadata);
+  json.resize((json.size() + 7) / 8 * 8, ' ');
+  uint64_t length = json.size();
+  std::string bytes(reinterpret_cast<const char *>(&length), 8);
+  bytes += json;
+  for (const SafetensorsEntry &t : tensors)
+    bytes += t.data;
+  return bytes;
+}
+
+/// The tensors of the representative artifact's safetensors file: the one
+/// weight 'pos' binds to, and one nobody uses.
+inline std::vector<SafetensorsEntry> representativeSafetensors() {
+  std::string pos(16, '\0'), unused(24, '\0');
+  for (size_t i = 0; i < pos.size(); ++i)
+    pos[i] = static_cast<char>(0x40 + i);
+  return {{"unused", "I64", {3}, unused}, {"pos_table", "F32", {2, 2}, pos}};
+}
 
 inline ArtifactWriter makeRepresentativeWriter() {
   ArtifactWriter w("sm_90a");
@@ -68,6 +140,8 @@ inline ArtifactWriter makeRepresentativeWriter() {
       w.addInlineWeight("bias", DType::F32, {32}, std::string(128, '\x3f'));
   w.addExternalWeight("emb", DType::BF16, {2, 4}, externalWeightsFile(), "emb",
                       externalWeightOffset);
+  w.addSafetensorsWeight("pos", DType::F32, {2, 2}, safetensorsWeightsFile(),
+                         "pos_table");
 
   w.addKernelLaunch(vadd, {1, 1, 1}, {32, 1, 1}, 0,
                     {KernelArg::buffer(BufferRef::input(a)),
@@ -121,14 +195,16 @@ inline std::string readBytes(const std::string &path) {
   return contents.str();
 }
 
-/// A folder holding the external weights file of the representative
-/// artifact, `size` bytes long.
+/// A folder holding the weight files of the representative artifact: the
+/// raw external file, `size` bytes long, and the safetensors file.
 inline std::string makeWeightsDir(uint64_t size = externalWeightsFileSize) {
   std::string dir = makeTempDir();
   std::string bytes(size, '\0');
   for (size_t i = 0; i < bytes.size(); ++i)
     bytes[i] = static_cast<char>(i);
   writeBytes(dir + "/" + externalWeightsFile(), bytes);
+  writeBytes(dir + "/" + safetensorsWeightsFile(),
+             safetensorsFile(representativeSafetensors()));
   return dir;
 }
 

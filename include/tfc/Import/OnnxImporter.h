@@ -29,9 +29,18 @@ enum class OnnxWeightsMode {
   /// module as a resource blob (never printed as text).
   Inline,
   /// `tfc.parameter "name" : type` without a value: bound by name when the
-  /// compiled artifact is loaded.
+  /// compiled artifact is loaded. An initializer stored as ONNX external
+  /// data also records where its bytes are (kOnnxExternalDataAttr).
   External,
 };
+
+/// Attribute of an external `tfc.parameter` whose initializer is ONNX
+/// external data: `{location = "model.onnx.data", offset = 1024 : i64}`, the
+/// file relative to the model's directory and the byte offset in it. Kernel
+/// lowering carries it to the weight's global and the artifact writer
+/// records it, so the runtime reads the bytes from that file.
+inline constexpr llvm::StringLiteral kOnnxExternalDataAttr =
+    "tfc.external_data";
 
 struct OnnxImportOptions {
   /// Static shapes for graph inputs, by input name. Pins dynamic dimensions

@@ -18,8 +18,14 @@ def SerializeArtifact : Pass<"tfc-serialize-artifact", "::mlir::ModuleOp"> {
     and, when `ptxas` is found, a cubin for the target arch; the kernel
     list; the launch list with every argument as an arena / input / output /
     weight reference; the arena size; input and output signatures (from the
-    `tfc.name` argument attributes); and the weights (inline, or external by
-    name for weights imported with `--weights=external`).
+    `tfc.name` argument attributes); and the weights: inline, or, for
+    weights imported with `--weights=external`, external. An external weight
+    is a tensor of the safetensors file `external-weights-file`, by its name,
+    when that option is given; otherwise the bytes at the offset of its ONNX
+    external-data file (the `tfc.external_data` the importer recorded; the
+    file is looked up beside the artifact). The runtime binds either at load
+    time, or binds every external weight by name from safetensors files
+    given then (`tfc-run --weights`).
 
     Any op of the host function the runtime cannot execute is an error
     naming it. The module itself is left unchanged.
@@ -33,8 +39,10 @@ def SerializeArtifact : Pass<"tfc-serialize-artifact", "::mlir::ModuleOp"> {
            "'none' (PTX only), or a path (an error if it fails)">,
     Option<"externalWeightsFile", "external-weights-file", "std::string",
            /*default=*/"\"\"",
-           "File (relative to the artifact) that external weights are read "
-           "from at load time, by name">,
+           "A .safetensors file (relative to the artifact) that every "
+           "external weight is bound from, by tensor name, at load time; "
+           "without it, weights imported from ONNX external data are read "
+           "from their file and offset">,
   ];
 }
 

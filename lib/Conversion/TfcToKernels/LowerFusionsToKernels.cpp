@@ -171,6 +171,9 @@ LowerFusionsToKernelsPass::lowerFunction(ModuleOp module, func::FuncOp func,
       global->setAttr(kNameAttr, param.getNameAttr());
       if (!param.getValueAttr())
         global->setAttr(kExternalAttr, builder.getUnitAttr());
+      // e.g. where an external weight's bytes are (tfc.external_data).
+      for (NamedAttribute attr : param->getDiscardableAttrs())
+        global->setAttr(attr.getName(), attr.getValue());
       buffers[param.getResult()] = memref::GetGlobalOp::create(
           builder, op.getLoc(), global.getType(), global.getSymName());
       continue;

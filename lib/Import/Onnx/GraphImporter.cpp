@@ -103,6 +103,27 @@ FailureOr<Value> GraphImporter::materialize(OnnxValue &value) {
   else
     builder.setInsertionPointToStart(builder.getInsertionBlock());
   auto op = ParameterOp::create(builder, loc, value.type, value.name, data);
+  // An external weight stored as ONNX external data keeps where its bytes
+  // are, for the artifact to read them from at load time.
+  if (!data && value.weight->data_location() == ::onnx::TensorProto::EXTERNAL) {
+    std::string what = "weight '" + value.name + "'";
+    auto ref = getExternalDataRef(*value.weight, loc, what);
+    if (failed(ref))
+      return failure();
+    uint64_t bytes = value.type.getNumElements() *
+                     std::max<uint64_t>(
+                         1, value.type.getElementTypeBitWidth() / 8);
+    if (ref->length && *ref->length != bytes)
+      return emitError(loc) << what << " has external data length "
+                            << *ref->length << " but its type " << value.type
+                            << " needs " << bytes;
+    op->setAttr(kOnnxExternalDataAttr,
+                builder.getDictionaryAttr(
+                    {builder.getNamedAttr(
+                         "location", builder.getStringAttr(ref->location)),
+                     builder.getNamedAttr(
+                         "offset", builder.getI64IntegerAttr(ref->offset))}));
+  }
   lastConstant = op;
   return value.value = op.getResult();
 }

@@ -115,38 +115,49 @@ static void packField(const Field &field, size_t width, std::string &out) {
   }
 }
 
-/// Reads an external-data payload: keys `location`, `offset`, `length`.
-static LogicalResult readExternalData(const TensorProto &tensor,
-                                      StringRef baseDir, Location loc,
-                                      StringRef what, std::string &out) {
-  std::string location;
-  uint64_t offset = 0;
-  std::optional<uint64_t> length;
+FailureOr<ExternalDataRef>
+mlir::tfc::onnx_import::getExternalDataRef(const TensorProto &tensor,
+                                           Location loc, StringRef what) {
+  ExternalDataRef ref;
   for (const auto &entry : tensor.external_data()) {
     StringRef key = entry.key(), value = entry.value();
     if (key == "location") {
-      location = value.str();
+      ref.location = value.str();
     } else if (key == "offset" || key == "length") {
       uint64_t parsed;
       if (value.getAsInteger(10, parsed))
         return emitError(loc) << what << " has external data " << key << " '"
                               << value << "', which is not an integer";
-      (key == "offset" ? offset : length.emplace()) = parsed;
+      (key == "offset" ? ref.offset : ref.length.emplace()) = parsed;
     }
   }
-  if (location.empty())
+  if (ref.location.empty())
     return emitError(loc) << what
                           << " stores its data externally but names no "
                              "'location'";
   namespace path = llvm::sys::path;
-  if (path::is_absolute(location) ||
-      llvm::is_contained(llvm::make_range(path::begin(location),
-                                          path::end(location)),
+  if (path::is_absolute(ref.location) ||
+      llvm::is_contained(llvm::make_range(path::begin(ref.location),
+                                          path::end(ref.location)),
                          ".."))
     return emitError(loc) << what << " has external data location '"
-                          << location
+                          << ref.location
                           << "' outside the model's directory, which is not "
                              "allowed";
+  return ref;
+}
+
+/// Reads an external-data payload: keys `location`, `offset`, `length`.
+static LogicalResult readExternalData(const TensorProto &tensor,
+                                      StringRef baseDir, Location loc,
+                                      StringRef what, std::string &out) {
+  FailureOr<ExternalDataRef> ref = getExternalDataRef(tensor, loc, what);
+  if (failed(ref))
+    return failure();
+  const std::string &location = ref->location;
+  uint64_t offset = ref->offset;
+  std::optional<uint64_t> length = ref->length;
+  namespace path = llvm::sys::path;
   SmallString<256> file(baseDir);
   path::append(file, location);
   auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false,

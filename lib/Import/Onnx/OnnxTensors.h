@@ -15,6 +15,7 @@
 
 #include "onnx/onnx_pb.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir::tfc::onnx_import {
@@ -40,6 +41,21 @@ struct TensorBytes {
   ArrayRef<char> bytes;
   std::string owned;
 };
+
+/// Where an initializer stored as ONNX external data keeps its bytes: the
+/// entries `location` (relative to the model's directory), `offset` and
+/// `length` of its external_data.
+struct ExternalDataRef {
+  std::string location;
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;
+};
+
+/// Reads the external_data entries of a tensor whose data_location is
+/// EXTERNAL; emits an error for a missing, absolute or escaping location or
+/// a non-integer offset or length.
+FailureOr<ExternalDataRef> getExternalDataRef(const ::onnx::TensorProto &tensor,
+                                              Location loc, StringRef what);
 
 /// Reads a tensor's payload, checking its size against its type. External
 /// data locations are resolved against `externalDataDir`.

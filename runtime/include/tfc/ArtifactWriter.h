@@ -87,7 +87,8 @@ enum class LaunchKind : uint32_t {
 
 enum class WeightStorage : uint32_t {
   Inline = TFCM_WEIGHT_INLINE,
-  External = TFCM_WEIGHT_EXTERNAL,
+  External = TFCM_WEIGHT_EXTERNAL,       ///< Raw bytes at an offset of a file
+  Safetensors = TFCM_WEIGHT_SAFETENSORS, ///< A safetensors tensor, by name
 };
 
 /// Bytes per element; 0 for a value outside the enum.
@@ -213,9 +214,10 @@ struct WeightSpec {
   TensorSpec tensor;
   WeightStorage storage = WeightStorage::Inline;
   std::string data;         ///< Inline: the tensor's bytes
-  std::string externalPath; ///< External: file relative to the artifact
-  std::string externalName; ///< External: tensor name in that file
-  uint64_t externalOffset = 0;
+  std::string externalPath; ///< External/safetensors: file relative to the
+                            ///< artifact
+  std::string externalName; ///< External/safetensors: tensor name in that file
+  uint64_t externalOffset = 0; ///< External: byte offset in the file
 };
 
 /// One step of the launch list: a kernel launch or a device-to-device copy.
@@ -294,7 +296,7 @@ inline tfcmBufferRef encodeBufferRef(const BufferRef &ref) {
 
 } // namespace detail
 
-/// Serializes `spec` into the bytes of a .tfcm file (format version 1).
+/// Serializes `spec` into the bytes of a .tfcm file (format version 2).
 inline std::string serializeArtifact(const ArtifactSpec &spec) {
   using detail::appendRecord;
   detail::StringTable strings;
@@ -489,7 +491,9 @@ public:
   }
 
   /// A weight read at load time from `path` (relative to the artifact's
-  /// folder), `byteOffset` bytes into it; `tensorName` names it in that file.
+  /// folder), `byteOffset` bytes into it (ONNX external data); `tensorName`
+  /// names it in the model (a safetensors file given at load time binds it
+  /// by this name instead).
   uint32_t addExternalWeight(std::string name, DType dtype,
                              std::vector<int64_t> shape, std::string path,
                              std::string tensorName, uint64_t byteOffset) {
@@ -499,6 +503,21 @@ public:
     w.externalPath = std::move(path);
     w.externalName = std::move(tensorName);
     w.externalOffset = byteOffset;
+    content.weights.push_back(std::move(w));
+    return lastIndex(content.weights);
+  }
+
+  /// A weight bound at load time to tensor `tensorName` of the safetensors
+  /// file `path` (relative to the artifact's folder); the runtime reads the
+  /// file's header and checks the tensor's dtype and shape.
+  uint32_t addSafetensorsWeight(std::string name, DType dtype,
+                                std::vector<int64_t> shape, std::string path,
+                                std::string tensorName) {
+    WeightSpec w;
+    w.tensor = TensorSpec{std::move(name), dtype, std::move(shape)};
+    w.storage = WeightStorage::Safetensors;
+    w.externalPath = std::move(path);
+    w.externalName = std::move(tensorName);
     content.weights.push_back(std::move(w));
     return lastIndex(content.weights);
   }

@@ -1,4 +1,4 @@
-/*===- tfc/artifact_format.h - The .tfcm artifact format, version 1 -------===*
+/*===- tfc/artifact_format.h - The .tfcm artifact format, version 2 -------===*
  *
  * The one definition of the binary contract between the tfc compiler (which
  * writes artifacts with ArtifactWriter.h) and the runtime (which reads and
@@ -28,7 +28,10 @@ extern "C" {
 
 #define TFCM_MAGIC "TFCM"
 #define TFCM_MAGIC_SIZE 4u
-#define TFCM_FORMAT_VERSION 1u
+/* The version the writer produces; the reader accepts every version from
+   TFCM_MIN_FORMAT_VERSION up to it (version 2 added safetensors weights). */
+#define TFCM_FORMAT_VERSION 2u
+#define TFCM_MIN_FORMAT_VERSION 1u
 /* Fixed header; the section table follows it immediately. */
 #define TFCM_HEADER_SIZE 32u
 /* Every section starts at a multiple of this (WEIGHT_DATA: 256). */
@@ -107,8 +110,12 @@ typedef enum tfcmLaunchKind {
 } tfcmLaunchKind;
 
 typedef enum tfcmWeightStorage {
-  TFCM_WEIGHT_INLINE = 1,
-  TFCM_WEIGHT_EXTERNAL = 2
+  TFCM_WEIGHT_INLINE = 1,   /* bytes in WEIGHT_DATA */
+  TFCM_WEIGHT_EXTERNAL = 2, /* raw bytes at dataOffset of externalPath (ONNX
+                               external data) */
+  TFCM_WEIGHT_SAFETENSORS = 3 /* tensor externalName of the safetensors file
+                                 externalPath, found by name at load time
+                                 (format version 2) */
 } tfcmWeightStorage;
 
 /*--- Records --------------------------------------------------------------*/
@@ -175,11 +182,13 @@ typedef struct tfcmWeight {
   uint32_t storage; /* tfcmWeightStorage */
   uint32_t reserved;
   /* inline: offset into WEIGHT_DATA (multiple of 256);
-     external: byte offset of the tensor in the external file */
+     external: byte offset of the tensor in the external file;
+     safetensors: 0 (the file's header says where the tensor is) */
   uint64_t dataOffset;
-  tfcmStringRef
-      externalPath; /* relative to the artifact's folder; external only */
-  tfcmStringRef externalName; /* tensor name in that file; external only */
+  tfcmStringRef externalPath; /* relative to the artifact's folder;
+                                 external and safetensors only */
+  tfcmStringRef externalName; /* tensor name in that file (safetensors: the
+                                 key it is found by; never empty) */
 } tfcmWeight;
 
 /* A byte range of a device buffer. extent 0: from offset to the buffer's end.

@@ -13,6 +13,12 @@
  * works on machines without a GPU or CUDA driver. The CUDA driver
  * (libcuda.so.1) is opened on the first tfcSessionCreate.
  *
+ * External weights are bound when a session is created (or when
+ * tfcArtifactCheckWeights asks, without a GPU), not when the artifact is
+ * loaded: from the files the artifact names (ONNX external data at an offset,
+ * or a safetensors tensor by name), or from safetensors files given in the
+ * session options, by tensor name.
+ *
  * Threads: artifacts are immutable and may be shared between threads; a
  * session must be used by one thread at a time.
  *
@@ -48,7 +54,9 @@ typedef enum tfcStatus {
       5,                          /* format version this runtime can't read */
   TFC_ERROR_CHECKSUM = 6,         /* content does not match its checksum */
   TFC_ERROR_INVALID_ARTIFACT = 7, /* a field is out of range or inconsistent */
-  TFC_ERROR_EXTERNAL_WEIGHTS = 8, /* external weights file missing or short */
+  TFC_ERROR_EXTERNAL_WEIGHTS = 8, /* external weights file missing, short or
+                                     corrupt; tensor missing, or of another
+                                     dtype or shape */
   TFC_ERROR_CUDA_UNAVAILABLE = 9, /* no driver library, or no such device */
   TFC_ERROR_NO_COMPATIBLE_IMAGE = 10, /* no cubin/PTX in the artifact fits the
                                          device's arch */
@@ -70,12 +78,12 @@ typedef uint64_t tfcDevicePtr;
 
 typedef struct tfcArtifact tfcArtifact;
 
-/* Reads and validates `path`. External weights are resolved relative to the
-   folder of `path` and checked for existence and size. */
+/* Reads and validates `path`. The artifact's external weight files are
+   relative to the folder of `path`; they are opened at session creation. */
 TFC_API tfcStatus tfcArtifactLoadFile(const char *path, tfcArtifact **out);
 
-/* Validates `size` bytes at `data` (copied). External weights are resolved
-   relative to `baseDir` (NULL: the current working directory). */
+/* Validates `size` bytes at `data` (copied). The artifact's external weight
+   files are relative to `baseDir` (NULL: the current working directory). */
 TFC_API tfcStatus tfcArtifactLoadMemory(const void *data, size_t size,
                                         const char *baseDir, tfcArtifact **out);
 
@@ -87,6 +95,7 @@ TFC_API const char *tfcArtifactTargetArch(const tfcArtifact *artifact);
 
 TFC_API uint32_t tfcArtifactInputCount(const tfcArtifact *artifact);
 TFC_API uint32_t tfcArtifactOutputCount(const tfcArtifact *artifact);
+TFC_API uint32_t tfcArtifactWeightCount(const tfcArtifact *artifact);
 TFC_API uint32_t tfcArtifactLaunchCount(const tfcArtifact *artifact);
 
 /* Describes an input or output; pointers stay valid while the artifact
@@ -108,6 +117,22 @@ TFC_API tfcStatus tfcArtifactFindInput(const tfcArtifact *artifact,
 TFC_API tfcStatus tfcArtifactFindOutput(const tfcArtifact *artifact,
                                         const char *name, uint32_t *index);
 
+/* Describes a weight; pointers stay valid while the artifact lives. */
+typedef struct tfcWeightInfo {
+  tfcTensorInfo tensor;
+  uint32_t storage; /* tfcmWeightStorage: inline, external (raw bytes at
+                       dataOffset of externalPath) or safetensors */
+  uint32_t reserved;
+  const char *externalPath; /* as stored: relative to the artifact; "" for
+                               inline weights */
+  const char *externalName; /* tensor name that a safetensors file binds */
+  uint64_t dataOffset;      /* inline: into the artifact's weight data;
+                               external: into externalPath; safetensors: 0 */
+} tfcWeightInfo;
+
+TFC_API tfcStatus tfcArtifactGetWeight(const tfcArtifact *artifact,
+                                       uint32_t index, tfcWeightInfo *info);
+
 /* Kernel name of launch `index`, "memcpy" for a copy, NULL if out of range. */
 TFC_API const char *tfcArtifactLaunchName(const tfcArtifact *artifact,
                                           uint32_t index);
@@ -124,15 +149,37 @@ typedef struct tfcSession tfcSession;
    TFC_NO_GRAPH=1). */
 #define TFC_SESSION_NO_GRAPH 1u
 
+/* Zero-initialize, then set what you need ({0} is device 0, graph on, the
+   artifact's own weight files). */
 typedef struct tfcSessionOptions {
   int32_t device; /* CUDA device ordinal */
   uint32_t flags; /* TFC_SESSION_* */
+  /* Safetensors files that every external weight is bound from, by tensor
+     name (the weight's external name), instead of the files the artifact
+     names; a name in two files is an error. NULL or count 0: the artifact's
+     own files. */
+  const char *const *weightFiles;
+  uint32_t weightFileCount;
+  uint32_t reserved; /* 0 */
+  /* Folder the artifact's own external weight paths are resolved against;
+     NULL: the artifact file's folder (tfcArtifactLoadMemory: its baseDir). */
+  const char *weightsDir;
 } tfcSessionOptions;
 
-/* Creates a session: primary context of the device, one stream, modules
-   (cubin for the device's arch, else PTX JIT), arena, weights uploaded once,
-   device buffers for inputs and outputs. `options` may be NULL (device 0,
-   graph on). The session keeps the artifact alive. */
+/* Binds every external weight as tfcSessionCreate would with `options` (NULL:
+   the artifact's own files) and checks it without a GPU: the file exists and
+   holds the bytes; a safetensors header is valid and holds the tensor with
+   the weight's dtype and shape. TFC_ERROR_EXTERNAL_WEIGHTS names the weight
+   and the file otherwise. */
+TFC_API tfcStatus tfcArtifactCheckWeights(const tfcArtifact *artifact,
+                                          const tfcSessionOptions *options);
+
+/* Creates a session: external weights bound (as tfcArtifactCheckWeights;
+   before the GPU is touched), primary context of the device, one stream,
+   modules (cubin for the device's arch, else PTX JIT), arena, weights
+   uploaded once, device buffers for inputs and outputs. `options` may be
+   NULL (device 0, graph on, the artifact's weight files). The session keeps
+   the artifact alive. */
 TFC_API tfcStatus tfcSessionCreate(const tfcArtifact *artifact,
                                    const tfcSessionOptions *options,
                                    tfcSession **out);
@@ -171,13 +218,13 @@ TFC_API tfcStatus tfcSessionRunTimed(tfcSession *session, float *milliseconds);
 /* Runs the launch list one launch at a time (no graph) with CUDA events
    around each launch; fills `launchMilliseconds[i]` for launch i.
    `count` must equal tfcArtifactLaunchCount. */
-/* Fills every output buffer and the arena with `byte` (0xFF: every float is
-   NaN), so that an element no kernel writes is visible after the next run. */
-TFC_API tfcStatus tfcSessionPoison(tfcSession *session, uint8_t byte);
-
 TFC_API tfcStatus tfcSessionRunProfiled(tfcSession *session,
                                         float *launchMilliseconds,
                                         size_t count);
+
+/* Fills every output buffer and the arena with `byte` (0xFF: every float is
+   NaN), so that an element no kernel writes is visible after the next run. */
+TFC_API tfcStatus tfcSessionPoison(tfcSession *session, uint8_t byte);
 
 /* Copies output `name` to host memory; `bytes` must equal its byte size. */
 TFC_API tfcStatus tfcSessionCopyOutputToHost(tfcSession *session,

@@ -3,7 +3,9 @@
 // Builds artifacts in memory around the hand-written PTX of kernels.ptx
 // (vadd and axpb; cubins from ptxas too when the build found it), runs them
 // through the C API with and without a CUDA graph, profiled, with host and
-// device bindings, and checks every number. Also checks the GPU-side errors:
+// device bindings, with weights inline, in a raw file beside the artifact, in
+// a safetensors file beside it, and in a safetensors file given at session
+// creation, and checks every number. Also checks the GPU-side errors:
 // no image for the device, a missing kernel, bad PTX, a parameter count
 // mismatch, too much shared memory, a bad binding between good runs.
 // Built with TFC_RUNTIME_GPU_TESTS=ON; needs no GoogleTest. Exit 0 = pass.
@@ -99,8 +101,24 @@ std::vector<float> weightValues() {
   return w;
 }
 
+/// A safetensors file holding one f32 tensor `name` of `values`.
+std::string safetensorsFile(const std::string &name,
+                            const std::vector<float> &values) {
+  std::string json = "{\"__metadata__\":{\"format\":\"pt\"},\"" + name +
+                     "\":{\"dtype\":\"F32\",\"shape\":[" +
+                     std::to_string(values.size()) +
+                     "],\"data_offsets\":[0," +
+                     std::to_string(values.size() * sizeof(float)) + "]}}";
+  json.resize((json.size() + 7) / 8 * 8, ' ');
+  uint64_t length = json.size();
+  return std::string(reinterpret_cast<const char *>(&length), 8) + json +
+         floatBytes(values);
+}
+
+enum class WeightPlace { Inline, RawFile, SafetensorsFile };
+
 struct ArtifactOptions {
-  bool externalWeight = false;
+  WeightPlace weight = WeightPlace::Inline;
   std::vector<ModuleImage> extraImages; ///< e.g. cubins
   bool ptx = true;
   std::string vaddName = "vadd";
@@ -124,9 +142,12 @@ ArtifactWriter makeWriter(const std::string &ptx, const ArtifactOptions &o) {
   uint32_t y = w.addOutput("y", DType::F32, {n});
   uint32_t wCopy = w.addOutput("w_copy", DType::F32, {n});
   uint32_t weight =
-      o.externalWeight
+      o.weight == WeightPlace::RawFile
           ? w.addExternalWeight("w", DType::F32, {n}, "w.bin", "w",
                                 externalOffset)
+      : o.weight == WeightPlace::SafetensorsFile
+          ? w.addSafetensorsWeight("w", DType::F32, {n}, "w.safetensors",
+                                   "model.w")
           : w.addInlineWeight("w", DType::F32, {n}, floatBytes(weightValues()));
   Dim3 grid{uint32_t((n + blockSize - 1) / blockSize), 1, 1};
   Dim3 block{blockSize, 1, 1};
@@ -193,9 +214,15 @@ bool expectResult(tfcSession *session, const std::vector<float> &a,
 
 /// The main scenario: host bindings, replay with new data, timing,
 /// profiling, bad bindings between good runs, device bindings.
-void runScenario(const char *label, tfcArtifact *artifact, uint32_t flags) {
+void runScenario(const char *label, tfcArtifact *artifact, uint32_t flags,
+                 const char *weightsFile = nullptr) {
   std::printf("scenario: %s\n", label);
-  tfcSessionOptions options{0, flags};
+  tfcSessionOptions options{};
+  options.flags = flags;
+  if (weightsFile) {
+    options.weightFiles = &weightsFile;
+    options.weightFileCount = 1;
+  }
   tfcSession *session = nullptr;
   CHECK_OK(tfcSessionCreate(artifact, &options, &session));
   if (!session)
@@ -360,21 +387,50 @@ int main() {
     std::printf("scenario: cubin skipped (the build found no ptxas)\n");
   }
 
-  // External weights, from a file beside the artifact.
+  // External weights: raw bytes at an offset of a file beside the artifact
+  // (ONNX external data), a safetensors tensor beside it, and a safetensors
+  // file given at session creation instead of the artifact's file.
   {
     std::string dir = makeTempDir();
     std::vector<float> w = weightValues();
     std::string file(externalOffset, '\0');
     file += floatBytes(w);
     std::ofstream(dir + "/w.bin", std::ios::binary) << file;
-    ArtifactOptions o;
-    o.externalWeight = true;
-    std::string error;
-    CHECK(makeWriter(ptx, o).writeFile(dir + "/model.tfcm", error));
-    tfcArtifact *external = nullptr;
-    CHECK_OK(tfcArtifactLoadFile((dir + "/model.tfcm").c_str(), &external));
-    if (external) {
-      runScenario("external weights", external, 0);
+    std::ofstream(dir + "/w.safetensors", std::ios::binary)
+        << safetensorsFile("model.w", w);
+    std::string given = dir + "/given.safetensors";
+    std::ofstream(given, std::ios::binary) << safetensorsFile("w", w);
+    for (WeightPlace place : {WeightPlace::RawFile, WeightPlace::SafetensorsFile}) {
+      ArtifactOptions o;
+      o.weight = place;
+      std::string error;
+      std::string path = dir + "/model.tfcm";
+      CHECK(makeWriter(ptx, o).writeFile(path, error));
+      tfcArtifact *external = nullptr;
+      CHECK_OK(tfcArtifactLoadFile(path.c_str(), &external));
+      if (!external)
+        continue;
+      if (place == WeightPlace::RawFile) {
+        runScenario("external weights, raw file", external, 0);
+        runScenario("external weights, safetensors given at load", external,
+                    0, given.c_str());
+        // A given file of the wrong shape is refused before the GPU.
+        std::string wrong = dir + "/wrong.safetensors";
+        std::ofstream(wrong, std::ios::binary)
+            << safetensorsFile("w", std::vector<float>(n + 1, 0.0f));
+        const char *wrongFile = wrong.c_str();
+        tfcSessionOptions options{};
+        options.weightFiles = &wrongFile;
+        options.weightFileCount = 1;
+        tfcSession *session = nullptr;
+        CHECK_ERROR(TFC_ERROR_EXTERNAL_WEIGHTS,
+                    "has shape [1001]; the artifact needs [1000]",
+                    tfcSessionCreate(external, &options, &session));
+        CHECK(session == nullptr);
+      } else {
+        runScenario("external weights, safetensors beside the artifact",
+                    external, 0);
+      }
       tfcArtifactRelease(external);
     }
     std::error_code ignored;

@@ -1,9 +1,11 @@
 //===- TfcRun.cpp - Run or inspect a .tfcm artifact from the shell --------===//
 //
-// tfc-run loads an artifact through the C API, checks .npy inputs against
-// its signature, runs it (CUDA graph by default), reports latency and
-// per-kernel times, and writes the outputs as .npy files. --inspect lists
-// the artifact without a GPU. Every error exits non-zero with a message.
+// tfc-run loads an artifact through the C API, binds its external weights
+// (the artifact's files, or safetensors files given with --weights), checks
+// .npy inputs against its signature, runs it (CUDA graph by default),
+// reports latency and per-kernel times, and writes the outputs as .npy
+// files. --inspect lists the artifact and checks its weights without a GPU.
+// Every error exits non-zero with a message.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,6 +38,13 @@ options:
   --output-dir DIR       write each output to DIR/<name>.npy (DIR is created;
                          characters other than [A-Za-z0-9._-] in names
                          become '_'); without it outputs are not written
+  --weights FILE         bind every external weight by its tensor name from
+                         the safetensors FILE instead of the files the
+                         artifact names; repeat for sharded checkpoints.
+                         dtype and shape must match the artifact's weight
+  --weights-dir DIR      resolve the artifact's own external weight files
+                         (e.g. ONNX external data) in DIR instead of the
+                         artifact's folder
   --no-graph             launch kernels one by one instead of replaying a CUDA
                          graph (same as env TFC_NO_GRAPH=1)
   --warmup N             untimed runs before the timed ones (default 1)
@@ -48,7 +57,9 @@ options:
                          writes shows up in the written outputs
   --inspect              print the artifact's contents (arch, modules,
                          kernels, buffer plan, inputs, outputs, weights,
-                         launches) and exit; needs no GPU
+                         launches), check that its external weights bind
+                         (with --weights/--weights-dir as given) and exit;
+                         needs no GPU
   --device N             CUDA device ordinal (default 0)
   --help                 print this help
 
@@ -63,6 +74,8 @@ struct Options {
   std::string model;
   std::vector<std::pair<std::string, std::string>> inputs; // name, file
   std::string outputDir;
+  std::vector<std::string> weightFiles;
+  std::string weightsDir;
   bool noGraph = false;
   bool profile = false;
   bool poison = false;
@@ -117,6 +130,16 @@ int parseOptions(int argc, char **argv, Options &options) {
       if (!v)
         return usageError("--output-dir expects a folder");
       options.outputDir = v;
+    } else if (arg == "--weights") {
+      const char *v = value();
+      if (!v || !*v)
+        return usageError("--weights expects a .safetensors file");
+      options.weightFiles.push_back(v);
+    } else if (arg == "--weights-dir") {
+      const char *v = value();
+      if (!v || !*v)
+        return usageError("--weights-dir expects a folder");
+      options.weightsDir = v;
     } else if (arg == "--no-graph") {
       options.noGraph = true;
     } else if (arg == "--profile") {
@@ -248,6 +271,61 @@ int printProfile(const tfcArtifact *artifact, tfcSession *session) {
   return 0;
 }
 
+/// Session options with the weight bindings of `options`; `files` keeps the
+/// C strings.
+tfcSessionOptions makeSessionOptions(const Options &options,
+                                     std::vector<const char *> &files) {
+  tfcSessionOptions sessionOptions{};
+  sessionOptions.device = options.device;
+  sessionOptions.flags = options.noGraph ? TFC_SESSION_NO_GRAPH : 0u;
+  for (const std::string &file : options.weightFiles)
+    files.push_back(file.c_str());
+  sessionOptions.weightFiles = files.empty() ? nullptr : files.data();
+  sessionOptions.weightFileCount = static_cast<uint32_t>(files.size());
+  sessionOptions.weightsDir =
+      options.weightsDir.empty() ? nullptr : options.weightsDir.c_str();
+  return sessionOptions;
+}
+
+/// The message of a failed weight binding, with a hint where the weights
+/// came from the artifact's own files.
+std::string weightsError(tfcStatus status, const Options &options) {
+  std::string message = lastError(status);
+  if (status == TFC_ERROR_EXTERNAL_WEIGHTS && options.weightFiles.empty())
+    message += "\n(the artifact's weight files are looked up beside it; "
+               "pass --weights FILE.safetensors to bind the weights by name "
+               "from another file, or --weights-dir DIR)";
+  return message;
+}
+
+/// --inspect: after the listing, checks that the external weights bind.
+int checkWeights(const tfcArtifact *artifact, const Options &options) {
+  uint32_t external = 0;
+  for (uint32_t i = 0, e = tfcArtifactWeightCount(artifact); i < e; ++i) {
+    tfcWeightInfo info;
+    if (tfcArtifactGetWeight(artifact, i, &info) == TFC_OK &&
+        info.storage != TFCM_WEIGHT_INLINE)
+      ++external;
+  }
+  if (external == 0) {
+    if (!options.weightFiles.empty())
+      std::printf("external weights: none (--weights is not used)\n");
+    return 0;
+  }
+  std::vector<const char *> files;
+  tfcSessionOptions sessionOptions = makeSessionOptions(options, files);
+  if (tfcStatus status = tfcArtifactCheckWeights(artifact, &sessionOptions))
+    return fail(weightsError(status, options));
+  std::string from;
+  for (const std::string &file : options.weightFiles)
+    from += (from.empty() ? "'" : ", '") + file + "'";
+  std::printf("external weights: %u bound from %s; dtype, shape and size "
+              "checked\n",
+              external,
+              from.empty() ? "the artifact's files" : from.c_str());
+  return 0;
+}
+
 bool graphDisabledByEnv() {
   const char *value = std::getenv("TFC_NO_GRAPH");
   return value && std::strcmp(value, "1") == 0;
@@ -258,11 +336,11 @@ int runModel(const tfcArtifact *artifact, const Options &options) {
   if (int status = readInputs(artifact, options, inputs))
     return status;
 
-  tfcSessionOptions sessionOptions{options.device,
-                                   options.noGraph ? TFC_SESSION_NO_GRAPH : 0u};
+  std::vector<const char *> files;
+  tfcSessionOptions sessionOptions = makeSessionOptions(options, files);
   tfcSession *session = nullptr;
   if (tfcStatus status = tfcSessionCreate(artifact, &sessionOptions, &session))
-    return fail(lastError(status));
+    return fail(weightsError(status, options));
   struct Releaser {
     tfcSession *session;
     ~Releaser() { tfcSessionRelease(session); }
@@ -312,9 +390,11 @@ int main(int argc, char **argv) {
   if (tfcStatus status = tfcArtifactLoadFile(options.model.c_str(), &artifact))
     return fail(lastError(status));
   int result = 0;
-  if (options.inspect)
+  if (options.inspect) {
     std::fputs(tfcArtifactDescribe(artifact), stdout);
-  else
+    std::fflush(stdout);
+    result = checkWeights(artifact, options);
+  } else
     result = runModel(artifact, options);
   tfcArtifactRelease(artifact);
   return result;
