@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Compile the end-to-end models with tfc (runs HERE, on the build machine, not on the GPU).
+
+For every model in DIR/manifest.json (written by scripts/models/export_real_models.py):
+  tfc-opt --weights=external DIR/NAME.onnx
+          --tfc-compile="target=sm_90a artifact=DIR/NAME.tfcm external-weights-file=NAME.safetensors"
+timed (wall clock, user CPU, max RSS).  If the importer stops at an unsupported op whose
+every node is computed from inline constants only (e.g. RoPE's Cos/Sin, BERT's
+token-type GatherElements), the constant cone feeding those nodes is folded with
+onnx.reference into DIR/NAME.folded.onnx (external weights untouched) and the compile is
+retried; the stock failure is recorded first.  Writes DIR/compile.json (per model: the
+stock and compiled graph's sha256, every attempt with its exact error, compile time,
+launch count and arena size from `tfc-run --inspect`) and DIR/NAME.compile.log.
+
+Usage: scripts/device/e2e_compile.py DIR [--models a,b] [--tfc-opt build/bin/tfc-opt]
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 24), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def compile_one(tfc_opt, onnx_path, art_path, weights_name):
+    cmd = [tfc_opt, "--weights=external", onnx_path,
+           f"--tfc-compile=target=sm_90a artifact={art_path} external-weights-file={weights_name}",
+           "-o", "/dev/null"]
+    t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"cmd": " ".join(cmd), "rc": p.returncode, "wall_s": round(wall, 2),
+            "cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2),
+            "max_rss_MiB": round(after.ru_maxrss / 1024, 1),
+            "stderr": (p.stdout + p.stderr)[-4000:]}
+
+
+def fold_constant_cones(src, dst, op_types):
+    """Folds every node of `op_types` whose inputs are computed from inline initializers
+    only (with its whole constant cone); returns the folded node count by op type."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, numpy_helper
+    from onnx.reference import ReferenceEvaluator
+
+    m = onnx.load(src, load_external_data=False)
+    g = m.graph
+    const = {t.name: numpy_helper.to_array(t) for t in g.initializer
+             if t.data_location != TensorProto.EXTERNAL}
+    producer = {o: n for n in g.node for o in n.output}
+    folded = []
+
+    class NotConst(Exception):
+        pass
+
+    def value(name):
+        if name in const:
+            return const[name]
+        n = producer.get(name)
+        if n is None:
+            raise NotConst(name)
+        ins = [value(i) if i else None for i in n.input]
+        feeds = {i: v for i, v in zip(n.input, ins) if i}
+        if n.op_type == "GatherElements":  # onnx.reference's fails on [1,512] x [1,128]
+            axis = next((a.i for a in n.attribute if a.name == "axis"), 0)
+            data, idx = ins
+            idx = np.where(idx < 0, idx + data.shape[axis], idx)
+            outs = [np.take_along_axis(data, idx, axis=axis)]
+        else:
+            outs = ReferenceEvaluator(n).run(None, feeds)
+        for o, v in zip(n.output, outs):
+            const[o] = np.asarray(v)
+        folded.append(n)
+        return const[name]
+
+    counts = {}
+    for n in list(g.node):
+        if n.op_type in op_types:
+            try:
+                value(n.output[0])
+            except NotConst:
+                raise RuntimeError(f"{n.op_type} node '{n.name}' depends on a graph input or a "
+                                   f"weight, not only on inline constants: cannot fold")
+            counts[n.op_type] = counts.get(n.op_type, 0) + 1
+    folded_ids = {id(n) for n in folded}
+    keep = [n for n in g.node if id(n) not in folded_ids]
+    used = {i for n in keep for i in n.input} | {o.name for o in g.output}
+    new_inits = [t for t in g.initializer
+                 if t.data_location == TensorProto.EXTERNAL or t.name in used]
+    have = {t.name for t in new_inits}
+    for n in folded:
+        for o in n.output:
+            if o in used and o not in have:
+                new_inits.append(numpy_helper.from_array(const[o], o))
+                have.add(o)
+    del g.node[:]
+    g.node.extend(keep)
+    del g.initializer[:]
+    g.initializer.extend(new_inits)
+    onnx.save_model(m, dst)
+    return counts
+
+
+def inspect(tfc_run, art):
+    p = subprocess.run([tfc_run, art, "--inspect"], capture_output=True, text=True)
+    text = p.stdout + p.stderr
+    info = {}
+    for key, pat in (("launches", r"launches \((\d+)\)"), ("kernels", r"kernels \((\d+)\)"),
+                     ("weights", r"weights \((\d+)\)"), ("arena_bytes", r"arena (\d+) bytes")):
+        mm = re.search(pat, text)
+        if mm:
+            info[key] = int(mm.group(1))
+    fams = {}
+    for k in re.findall(r"kernel 'k\d+_(\w+)'", text.split("launches (")[-1]):
+        fams[k] = fams.get(k, 0) + 1
+    info["launch_families"] = fams
+    info["artifact_bytes"] = os.path.getsize(art)
+    return info
+
+
+def git(*args):
+    return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True).stdout.strip()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dir")
+    ap.add_argument("--models", default="")
+    ap.add_argument("--tfc-opt", default=os.path.join(ROOT, "build", "bin", "tfc-opt"))
+    ap.add_argument("--tfc-run", default=os.path.join(ROOT, "build", "bin", "tfc-run"))
+    args = ap.parse_args()
+    manifest = json.load(open(os.path.join(args.dir, "manifest.json")))
+    names = args.models.split(",") if args.models else list(manifest["models"])
+    out_path = os.path.join(args.dir, "compile.json")
+    result = json.load(open(out_path)) if os.path.exists(out_path) else {}
+    result["_meta"] = {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "working_tree": "dirty" if git("status", "--porcelain", "--untracked-files=no") else "clean",
+        "dirty_files": git("status", "--porcelain", "--untracked-files=no").splitlines()[:40],
+        "tfc_opt": args.tfc_opt,
+        "tfc_opt_mtime": time.strftime("%Y-%m-%d %H:%M:%S",
+                                       time.gmtime(os.path.getmtime(args.tfc_opt))),
+        "date_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+        "nproc": os.cpu_count(), "host": os.uname().nodename,
+    }
+    for name in names:
+        entry = manifest["models"].get(name, {})
+        r = result[name] = {"attempts": []}
+        src = os.path.join(args.dir, name + ".onnx")
+        if not entry.get("ok") or not os.path.exists(src):
+            r.update(ok=False, error="no exported graph")
+            print(f"{name}: no exported graph")
+            continue
+        r["onnx_sha256"] = sha256_file(src)
+        r["manifest_match"] = r["onnx_sha256"] == entry.get("onnx_sha256")
+        art = os.path.join(args.dir, name + ".tfcm")
+        if os.path.exists(art):
+            os.remove(art)
+        graph, folded_ops = src, {}
+        for _ in range(6):
+            a = compile_one(args.tfc_opt, graph, art, name + ".safetensors")
+            a["graph"] = os.path.basename(graph)
+            r["attempts"].append(a)
+            if a["rc"] == 0:
+                break
+            mm = re.search(r"unsupported ONNX op '(\w+)'", a["stderr"])
+            if not mm:
+                break
+            op = mm.group(1)
+            if op in folded_ops:
+                break
+            dst = os.path.join(args.dir, name + ".folded.onnx")
+            try:
+                counts = fold_constant_cones(graph, dst, set(folded_ops) | {op})
+            except Exception as e:
+                a["fold_error"] = str(e)
+                break
+            folded_ops.update(counts)
+            graph = dst
+        last = r["attempts"][-1]
+        r["ok"] = last["rc"] == 0
+        r["compiled_onnx"] = os.path.basename(graph)
+        r["compiled_sha256"] = sha256_file(graph)
+        r["folded_ops"] = folded_ops
+        r["compile_s"] = last["wall_s"]
+        r["error"] = None if r["ok"] else last["stderr"].strip().splitlines()[-1]
+        r["stock_error"] = (None if r["attempts"][0]["rc"] == 0
+                            else r["attempts"][0]["stderr"].strip().splitlines()[-1])
+        with open(os.path.join(args.dir, name + ".compile.log"), "w") as f:
+            for a in r["attempts"]:
+                f.write(f"$ {a['cmd']}\nrc={a['rc']} wall={a['wall_s']}s cpu={a['cpu_s']}s "
+                        f"rss={a['max_rss_MiB']}MiB\n{a['stderr']}\n")
+        if r["ok"]:
+            r["artifact"] = inspect(args.tfc_run, art)
+        print(f"{name}: ok={r['ok']} compile {r['compile_s']} s (cpu {last['cpu_s']} s, "
+              f"rss {last['max_rss_MiB']} MiB) graph={r['compiled_onnx']} folded={folded_ops} "
+              f"stock_error={r['stock_error']} error={r['error']} {r.get('artifact', '')}")
+        with open(out_path, "w") as f:
+            json.dump(result, f, indent=1)
+    with open(out_path, "w") as f:
+        json.dump(result, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
