@@ -8,6 +8,8 @@ set -euo pipefail
 DEB_PACKAGES=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   ninja-build ccache cmake g++ libonnx-dev libprotobuf-dev protobuf-compiler
   libgtest-dev python3 python3-pip)
+# ONNX's backend node tests, which test/Conformance runs.
+DEB_PACKAGES+=(libonnx-testdata)
 PY_PACKAGES=(onnx onnxruntime numpy pytest)
 
 missing=()

@@ -332,6 +332,8 @@ mlir::tfc::onnx_import::evaluateUnary(UnaryKind kind, const HostTensor &input) {
       case UnaryKind::Erf: values.push_back(std::erf(x)); break;
       case UnaryKind::Sigmoid: values.push_back(1.0 / (1.0 + std::exp(-x))); break;
       case UnaryKind::Relu: values.push_back(x > 0 ? x : 0.0); break;
+      case UnaryKind::Cos: values.push_back(std::cos(x)); break;
+      case UnaryKind::Sin: values.push_back(std::sin(x)); break;
       case UnaryKind::Not: return std::nullopt;
       }
     }
@@ -456,6 +458,82 @@ HostTensor mlir::tfc::onnx_import::evaluateGather(const HostTensor &data,
         sources.push_back((o * axisSize + index) * inner + i);
     }
   return gatherElements(data, shape, sources);
+}
+
+HostTensor mlir::tfc::onnx_import::evaluateGatherElements(
+    const HostTensor &data, const HostTensor &indices, int64_t axis) {
+  SmallVector<int64_t> dataStrides = getStrides(data.shape);
+  int64_t rank = indices.shape.size(), n = indices.getNumElements();
+  std::vector<int64_t> sources(n);
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t source = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t at = index[d];
+      if (d == axis) {
+        at = indices.ints[i];
+        if (at < 0)
+          at += data.shape[d];
+      }
+      source += at * dataStrides[d];
+    }
+    sources[i] = source;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < indices.shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return gatherElements(data, indices.shape, sources);
+}
+
+std::optional<HostTensor>
+mlir::tfc::onnx_import::evaluateMatMul(const HostTensor &lhs,
+                                       const HostTensor &rhs) {
+  size_t lhsRank = lhs.shape.size(), rhsRank = rhs.shape.size();
+  if (lhsRank < 2 || rhsRank < 2 || lhs.isFloat() != rhs.isFloat() ||
+      lhs.shape[lhsRank - 1] != rhs.shape[rhsRank - 2])
+    return std::nullopt;
+  int64_t m = lhs.shape[lhsRank - 2], k = lhs.shape[lhsRank - 1],
+          n = rhs.shape[rhsRank - 1];
+  ArrayRef<int64_t> lhsBatch = ArrayRef<int64_t>(lhs.shape).drop_back(2);
+  ArrayRef<int64_t> rhsBatch = ArrayRef<int64_t>(rhs.shape).drop_back(2);
+  auto batch = tfc::broadcastShapes(lhsBatch, rhsBatch);
+  if (failed(batch))
+    return std::nullopt;
+  SmallVector<int64_t> shape(*batch);
+  shape.append({m, n});
+  if (!isFoldableSize(shape) ||
+      getProduct(shape) * std::max<int64_t>(k, 1) > kMaxFoldedElements * 16)
+    return std::nullopt;
+  std::vector<int64_t> lhsSources = getBroadcastSources(lhsBatch, *batch);
+  std::vector<int64_t> rhsSources = getBroadcastSources(rhsBatch, *batch);
+  int64_t batches = lhsSources.size();
+  std::vector<double> floats;
+  std::vector<int64_t> ints;
+  for (int64_t b = 0; b < batches; ++b) {
+    int64_t lhsBase = lhsSources[b] * m * k, rhsBase = rhsSources[b] * k * n;
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double sum = 0;
+        uint64_t isum = 0; // Wraps like int64 arithmetic.
+        for (int64_t p = 0; p < k; ++p) {
+          int64_t a = lhsBase + i * k + p, c = rhsBase + p * n + j;
+          if (lhs.isFloat())
+            sum += lhs.floats[a] * rhs.floats[c];
+          else
+            isum += static_cast<uint64_t>(lhs.ints[a]) *
+                    static_cast<uint64_t>(rhs.ints[c]);
+        }
+        if (lhs.isFloat())
+          floats.push_back(sum);
+        else
+          ints.push_back(static_cast<int64_t>(isum));
+      }
+  }
+  if (lhs.isFloat())
+    return HostTensor::fromFloats(shape, lhs.elementType, std::move(floats));
+  return HostTensor::fromInts(shape, lhs.elementType, std::move(ints));
 }
 
 HostTensor mlir::tfc::onnx_import::evaluateConcat(ArrayRef<HostTensor> inputs,

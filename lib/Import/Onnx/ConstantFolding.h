@@ -58,7 +58,7 @@ enum class BinaryKind {
 };
 
 enum class UnaryKind {
-  Neg, Abs, Not, Sqrt, Reciprocal, Exp, Log, Tanh, Erf, Sigmoid, Relu
+  Neg, Abs, Not, Sqrt, Reciprocal, Exp, Log, Tanh, Erf, Sigmoid, Relu, Cos, Sin
 };
 
 /// Elementwise binary op with ONNX broadcasting. Empty when the shapes do
@@ -81,6 +81,16 @@ HostTensor evaluateBroadcast(const HostTensor &input, ArrayRef<int64_t> shape);
 /// Gathers along `axis` with normalised, in-range indices.
 HostTensor evaluateGather(const HostTensor &data, const HostTensor &indices,
                           int64_t axis);
+/// ONNX GatherElements along `axis`: `indices` has the rank of `data`, its
+/// dims fit in data's off `axis`, and its (possibly negative) values are in
+/// range (all validated).
+HostTensor evaluateGatherElements(const HostTensor &data,
+                                  const HostTensor &indices, int64_t axis);
+/// Matrix product of operands of rank 2 or more with broadcast batch dims
+/// (numpy's matmul), accumulated in double (int64 for integers). Empty when
+/// the shapes do not fit or the result or the work is too large.
+std::optional<HostTensor> evaluateMatMul(const HostTensor &lhs,
+                                         const HostTensor &rhs);
 HostTensor evaluateConcat(ArrayRef<HostTensor> inputs, int64_t axis);
 /// Strided slice; `steps` may be negative (reversal).
 HostTensor evaluateSlice(const HostTensor &input, ArrayRef<int64_t> starts,

@@ -1,15 +1,18 @@
 //===- ElementwiseOps.cpp - ONNX elementwise ops to tfc -------------------===//
 //
 // Handlers for broadcasting arithmetic, comparisons, logic, Where, unary
-// math and activations, Cast, Identity and Dropout. Each folds when its
-// inputs are known at import time (shape arithmetic, masks) and otherwise
-// builds the tfc op, whose type inference checks broadcasting.
+// math and activations (Cos and Sin on constants only), IsNaN, Cast, Identity
+// and Dropout. Each folds when its inputs are known at import time (shape
+// arithmetic, masks) and otherwise builds the tfc op, whose type inference
+// checks broadcasting.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ConstantFolding.h"
 #include "OnnxImportContext.h"
 #include "OnnxTensors.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -201,6 +204,53 @@ static void addUnary(OnnxOpRegistry &registry, StringRef name, int64_t since,
   });
 }
 
+/// Cos, Sin: tfc has no trigonometric ops. Exporters apply them to RoPE
+/// angle tables (inverse frequencies times positions), which are constants
+/// and fold here; on a tensor computed at run time they are an error.
+static LogicalResult importFoldOnlyUnary(OnnxNode &node, UnaryKind kind) {
+  if (failed(node.checkNumInputs(1, 1)) || failed(node.checkNumOutputs(1, 1)))
+    return failure();
+  if (node.canFold()) {
+    auto folded = setFolded(node, evaluateUnary(kind, getHost(node, 0)));
+    if (failed(folded) || *folded)
+      return success(succeeded(folded));
+  }
+  return node.emitError() << node.getOpType() << " of " << node.getInputType(0)
+                          << " computed at run time is not supported (tfc "
+                             "folds it only when its input is known at "
+                             "import time)";
+}
+
+/// IsNaN(x) is `x != x`: the unordered comparison is true exactly for NaN.
+static LogicalResult importIsNaN(OnnxNode &node) {
+  if (failed(node.checkNumInputs(1, 1)) || failed(node.checkNumOutputs(1, 1)))
+    return failure();
+  RankedTensorType type = node.getInputType(0);
+  if (!isa<FloatType>(type.getElementType()))
+    return node.emitError() << "IsNaN input must be a float tensor, got "
+                            << type;
+  if (node.canFold()) {
+    HostTensor input = getHost(node, 0);
+    std::vector<int64_t> isNaN;
+    for (double x : input.floats)
+      isNaN.push_back(std::isnan(x));
+    auto folded = setFolded(
+        node, HostTensor::fromInts(input.shape,
+                                   IntegerType::get(type.getContext(), 1),
+                                   std::move(isNaN)));
+    if (failed(folded) || *folded)
+      return success(succeeded(folded));
+  }
+  auto input = node.getInput(0);
+  if (failed(input))
+    return failure();
+  auto op = node.create<CompareOp>(ComparePredicate::ne, *input, *input);
+  if (failed(op))
+    return failure();
+  node.setOutput(0, *op);
+  return success();
+}
+
 static LogicalResult importGelu(OnnxNode &node) {
   if (failed(node.checkNumInputs(1, 1)) || failed(node.checkNumOutputs(1, 1)))
     return failure();
@@ -337,6 +387,14 @@ void mlir::tfc::onnx_import::populateElementwiseHandlers(
   addUnary<SigmoidOp>(registry, "Sigmoid", 6, UnaryKind::Sigmoid);
   addUnary<ReluOp>(registry, "Relu", 6, UnaryKind::Relu);
   addUnary<NotOp>(registry, "Not", 1, UnaryKind::Not);
+  registry.add("Cos", 7, kOnnxMaxOpset, [](OnnxNode &node) {
+    return importFoldOnlyUnary(node, UnaryKind::Cos);
+  });
+  registry.add("Sin", 7, kOnnxMaxOpset, [](OnnxNode &node) {
+    return importFoldOnlyUnary(node, UnaryKind::Sin);
+  });
+  // Opset 20 added bfloat16 and float16 inputs, nothing else.
+  registry.add("IsNaN", 9, kOnnxMaxOpset, importIsNaN);
   registry.add("Gelu", 20, kOnnxMaxOpset, importGelu);
 
   // Cast before opset 6 named the target type as a string.

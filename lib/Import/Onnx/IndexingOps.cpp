@@ -1,9 +1,9 @@
 //===- IndexingOps.cpp - ONNX Concat, Split, Slice, Gather to tfc ---------===//
 //
 // Handlers for the ops that select or assemble parts of tensors: Concat,
-// Split, Slice and Gather. Split sizes and slice bounds must be known at
-// import time; the tfc ops carry them as static attributes. On constant
-// inputs (shape vectors, masks) they fold.
+// Split, Slice, Gather and GatherElements (on constants only). Split sizes
+// and slice bounds must be known at import time; the tfc ops carry them as
+// static attributes. On constant inputs (shape vectors, masks) they fold.
 //
 //===----------------------------------------------------------------------===//
 
@@ -311,6 +311,50 @@ static LogicalResult importGather(OnnxNode &node) {
   return success();
 }
 
+/// GatherElements: exporters use it on constant buffers (BERT's token type
+/// ids), so it folds; tfc has no op for it on tensors computed at run time.
+static LogicalResult importGatherElements(OnnxNode &node) {
+  if (failed(node.checkNumInputs(2, 2)) || failed(node.checkNumOutputs(1, 1)))
+    return failure();
+  auto attr = node.getIntAttr("axis", 0);
+  if (failed(attr))
+    return failure();
+  RankedTensorType type = node.getInputType(0),
+                   indicesType = node.getInputType(1);
+  auto axis = node.normalizeAxis(*attr, type.getRank(), "attribute 'axis'");
+  if (failed(axis))
+    return failure();
+  if (!indicesType.getElementType().isInteger(32) &&
+      !indicesType.getElementType().isInteger(64))
+    return node.emitError()
+           << "GatherElements indices must be int32 or int64, got "
+           << indicesType;
+  if (indicesType.getRank() != type.getRank())
+    return node.emitError() << "GatherElements indices " << indicesType
+                            << " must have the rank of the data " << type;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (d != *axis && indicesType.getDimSize(d) > type.getDimSize(d))
+      return node.emitError() << "GatherElements indices " << indicesType
+                              << " exceed the data " << type << " in dim "
+                              << d;
+  if (!node.canFold())
+    return node.emitError() << "GatherElements of " << type
+                            << " computed at run time is not supported (tfc "
+                               "folds it only when data and indices are "
+                               "known at import time)";
+  HostTensor indices = HostTensor::fromAttr(node.getInputConstant(1));
+  int64_t size = type.getDimSize(*axis);
+  for (int64_t index : indices.ints)
+    if (index < -size || index >= size)
+      return node.emitError() << "GatherElements index " << index
+                              << " is out of range for axis " << *axis
+                              << " of size " << size;
+  return node.setConstantOutput(
+      0, evaluateGatherElements(HostTensor::fromAttr(node.getInputConstant(0)),
+                                indices, *axis)
+             .toAttr());
+}
+
 //===----------------------------------------------------------------------===//
 // Registration
 //===----------------------------------------------------------------------===//
@@ -329,4 +373,5 @@ void mlir::tfc::onnx_import::populateIndexingHandlers(
   registry.add("Slice", 10, kOnnxMaxOpset,
                [](OnnxNode &node) { return importSlice(node, false); });
   registry.add("Gather", 1, kOnnxMaxOpset, importGather);
+  registry.add("GatherElements", 11, kOnnxMaxOpset, importGatherElements);
 }

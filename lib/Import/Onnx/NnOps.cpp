@@ -37,6 +37,12 @@ static FailureOr<Value> reshapeTo(OnnxNode &node, Value value,
 static LogicalResult importMatMul(OnnxNode &node) {
   if (failed(node.checkNumInputs(2, 2)) || failed(node.checkNumOutputs(1, 1)))
     return failure();
+  // Products of constants (RoPE's inverse frequencies times positions) fold.
+  if (node.canFold())
+    if (auto folded = evaluateMatMul(
+            HostTensor::fromAttr(node.getInputConstant(0)),
+            HostTensor::fromAttr(node.getInputConstant(1))))
+      return node.setConstantOutput(0, folded->toAttr());
   auto lhs = node.getInput(0), rhs = node.getInput(1);
   if (failed(lhs) || failed(rhs))
     return failure();

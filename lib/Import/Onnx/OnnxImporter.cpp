@@ -94,9 +94,22 @@ static FailureOr<int64_t> getDefaultOpset(const ::onnx::ModelProto &model,
   for (const auto &entry : model.opset_import())
     if (entry.domain().empty() || entry.domain() == "ai.onnx")
       opset = entry.version();
-  if (!opset)
-    return emitError(loc) << "the model imports no opset of the default ONNX "
-                             "domain (opset_import has no entry for 'ai.onnx')";
+  if (!opset) {
+    // Name the ops of other domains (e.g. ai.onnx.preview.training) at once.
+    llvm::SmallVector<std::string> others;
+    for (const auto &node : model.graph().node()) {
+      std::string op = "'" + node.domain() + "." + node.op_type() + "'";
+      if (!node.domain().empty() && !llvm::is_contained(others, op))
+        others.push_back(op);
+    }
+    auto diag = emitError(loc) << "the model imports no opset of the default "
+                                  "ONNX domain (opset_import has no entry for "
+                                  "'ai.onnx')";
+    if (!others.empty())
+      diag << "; unsupported ONNX ops of other domains: "
+           << llvm::join(others, ", ");
+    return diag;
+  }
   if (*opset < kOnnxMinOpset || *opset > kOnnxMaxOpset)
     return emitError(loc) << "the model uses ONNX opset " << *opset
                           << "; the importer supports opsets "

@@ -192,10 +192,9 @@ mlir::tfc::onnx_import::readTensorBytes(const TensorProto &tensor,
     if (failed(readExternalData(tensor, externalDataDir, loc, what,
                                 result.owned)))
       return failure();
-    result.bytes = ArrayRef<char>(result.owned.data(), result.owned.size());
   } else if (tensor.has_raw_data()) {
     const std::string &raw = tensor.raw_data();
-    result.bytes = ArrayRef<char>(raw.data(), raw.size());
+    result.borrowed = ArrayRef<char>(raw.data(), raw.size());
   } else {
     switch (tensor.data_type()) {
     case TensorProto::FLOAT:
@@ -215,10 +214,9 @@ mlir::tfc::onnx_import::readTensorBytes(const TensorProto &tensor,
       packField(tensor.int32_data(), width, result.owned);
       break;
     }
-    result.bytes = ArrayRef<char>(result.owned.data(), result.owned.size());
   }
-  if (result.bytes.size() != expected)
-    return emitError(loc) << what << " holds " << result.bytes.size()
+  if (result.getBytes().size() != expected)
+    return emitError(loc) << what << " holds " << result.getBytes().size()
                           << " bytes of data but its type " << *type
                           << " needs " << expected;
   return result;
@@ -228,12 +226,12 @@ DenseElementsAttr
 mlir::tfc::onnx_import::toDenseElements(const TensorBytes &tensor) {
   if (tensor.type.getElementType().isInteger(1)) {
     SmallVector<bool> values;
-    values.reserve(tensor.bytes.size());
-    for (char c : tensor.bytes)
+    values.reserve(tensor.getBytes().size());
+    for (char c : tensor.getBytes())
       values.push_back(c != 0);
     return DenseElementsAttr::get(tensor.type, values);
   }
-  return DenseElementsAttr::getFromRawBuffer(tensor.type, tensor.bytes);
+  return DenseElementsAttr::getFromRawBuffer(tensor.type, tensor.getBytes());
 }
 
 ElementsAttr mlir::tfc::onnx_import::toDenseResource(const TensorBytes &tensor,
@@ -247,6 +245,6 @@ ElementsAttr mlir::tfc::onnx_import::toDenseResource(const TensorBytes &tensor,
     key.insert(0, "w_");
   // 64-byte alignment suits vector loads and the artifact's weight section.
   AsmResourceBlob blob =
-      HeapAsmResourceBlob::allocateAndCopyWithAlign(tensor.bytes, 64);
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(tensor.getBytes(), 64);
   return DenseResourceElementsAttr::get(tensor.type, key, std::move(blob));
 }

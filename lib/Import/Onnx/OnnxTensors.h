@@ -37,9 +37,17 @@ FailureOr<RankedTensorType> getTensorType(const ::onnx::TensorProto &tensor,
 /// byte per i1 element).
 struct TensorBytes {
   RankedTensorType type;
-  /// The bytes, pointing into `owned` or into the protobuf message.
-  ArrayRef<char> bytes;
+  /// A view of the protobuf message's raw_data when the payload is used as
+  /// is; else `owned` holds the bytes.
+  std::optional<ArrayRef<char>> borrowed;
   std::string owned;
+
+  /// The bytes. Computed on each call: a view into `owned` stored in the
+  /// struct would dangle once the struct moves (a short std::string keeps its
+  /// characters inline).
+  ArrayRef<char> getBytes() const {
+    return borrowed ? *borrowed : ArrayRef<char>(owned.data(), owned.size());
+  }
 };
 
 /// Where an initializer stored as ONNX external data keeps its bytes: the
