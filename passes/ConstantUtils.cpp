@@ -167,9 +167,7 @@ bool mlir::tfc::isUniformFloat(Value v, double expected, unsigned ulps) {
 ElementsAttr mlir::tfc::convertFloatElements(ElementsAttr attr,
                                              FloatType elementType,
                                              StringRef blobName) {
-  std::optional<SmallVector<double>> values =
-      readFloats(attr, std::numeric_limits<int64_t>::max());
-  if (!values)
+  if (!isa<FloatType>(attr.getElementType()))
     return {};
   auto type = cast<RankedTensorType>(attr.getType()).clone(elementType);
   const llvm::fltSemantics &semantics = elementType.getFloatSemantics();
@@ -179,6 +177,13 @@ ElementsAttr mlir::tfc::convertFloatElements(ElementsAttr attr,
     f.convert(semantics, APFloat::rmNearestTiesToEven, &lostInfo);
     return f;
   };
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr); dense && dense.isSplat())
+    return DenseElementsAttr::get(
+        type, convert(dense.getSplatValue<APFloat>().convertToDouble()));
+  std::optional<SmallVector<double>> values =
+      readFloats(attr, std::numeric_limits<int64_t>::max());
+  if (!values)
+    return {};
   if (!isa<DenseResourceElementsAttr>(attr)) {
     SmallVector<APFloat> converted;
     converted.reserve(values->size());

@@ -62,6 +62,11 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
   pm.addPass(createSetTarget(target));
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createRaise());
+  if (options.precision != "f32") {
+    LowerPrecisionOptions precision;
+    precision.dtype = options.precision;
+    pm.addNestedPass<func::FuncOp>(createLowerPrecision(precision));
+  }
   pm.addNestedPass<func::FuncOp>(createWrapInFusions());
   if (options.stopAfter == "graph")
     return;

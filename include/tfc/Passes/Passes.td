@@ -132,4 +132,84 @@ def Raise : Pass<"tfc-raise", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::tfc::TfcDialect"];
 }
 
+def LowerPrecision : Pass<"tfc-lower-precision", "::mlir::func::FuncOp"> {
+  let summary = "Run an f32 model in bf16 or f16, keeping the sensitive "
+                "parts in f32";
+  let description = [{
+    Halves the bytes every kernel moves. Every f32 tensor of the function
+    becomes `dtype` except what is listed below; nothing else changes
+    (shapes, ops, non-f32 tensors).
+
+    Converted:
+    - weights: `tfc.constant`s and `tfc.parameter`s with inline data read
+      by a lowered op are converted at compile time (round to nearest
+      even; dense_resource blobs are rewritten, so the artifact stores the
+      low type). An external parameter (no data in the IR) keeps its type
+      and is read through a `tfc.cast`. f16 has no values beyond 65504:
+      larger weights become +-inf (finfo.min masks become -inf, which still
+      masks).
+    - activations: every other op computes in `dtype`; an f32 value read by
+      an op of the other type goes through one shared `tfc.cast`.
+
+    What stays f32:
+    - the function's signature: f32 arguments are cast to `dtype` where
+      lowered ops read them, f32 results are cast back before `return`;
+    - matmul accumulation: every lowered `tfc.matmul` gets
+      `accumulator_type = f32`;
+    - norm statistics and softmax max/sum: `tfc.layer_norm`,
+      `tfc.rms_norm`, `tfc.softmax` and `tfc.attention` take and return
+      `dtype`, and their kernels (like the reference executor) compute the
+      mean, variance, running max and sum, and the attention scores in f32
+      (16-bit floats are widened to the f32 compute type before any
+      arithmetic); a norm whose input is kept in f32 (the residual stream
+      below) runs entirely in f32 and its output is cast;
+    - reductions that sum: `tfc.reduce` sum, mean and prod run in f32 on a
+      widened input (max and min are exact in `dtype`);
+    - comparisons and casts to or from non-float types (positions, masks);
+    - with `keep-residual-f32`: the residual stream, i.e. every `tfc.add`
+      whose one operand (the skip) reaches the other through a matmul or
+      attention, its result, and the skip operand, so the stream is summed
+      in f32 across layers; ops that read only f32-kept values (besides
+      weights), other than matmul and attention, stay f32 too.
+
+    ```mlir
+    func.func @main(%x: tensor<32x128xf32>) -> tensor<32x512xf32> {
+      %w = tfc.parameter "fc" = dense_resource<fc> : tensor<128x512xf32> : tensor<128x512xf32>
+      %0 = tfc.matmul %x, %w : (tensor<32x128xf32>, tensor<128x512xf32>) -> tensor<32x512xf32>
+      %1 = tfc.gelu %0 approximate = tanh : tensor<32x512xf32>
+      return %1 : tensor<32x512xf32>
+    }
+    // becomes, with dtype=bf16
+    func.func @main(%x: tensor<32x128xf32>) -> tensor<32x512xf32> {
+      %xb = tfc.cast %x : tensor<32x128xf32> to tensor<32x128xbf16>
+      %w = tfc.parameter "fc" = dense_resource<fc_bf16> : tensor<128x512xbf16> : tensor<128x512xbf16>
+      %0 = tfc.matmul %xb, %w {accumulator_type = f32} : (tensor<32x128xbf16>, tensor<128x512xbf16>) -> tensor<32x512xbf16>
+      %1 = tfc.gelu %0 approximate = tanh : tensor<32x512xbf16>
+      %2 = tfc.cast %1 : tensor<32x512xbf16> to tensor<32x512xf32>
+      return %2 : tensor<32x512xf32>
+    }
+    ```
+
+    Expected accuracy: on the GPT-2 test models the logits stay within
+    1e-2 of the f32 reference (relative to the largest logit) in bf16.
+  }];
+  let options = [
+    Option<"dtype", "dtype", "std::string", /*default=*/"\"bf16\"",
+           "The low type: bf16 or f16 (f32: leave the function as is)">,
+    Option<"keepResidualF32", "keep-residual-f32", "bool",
+           /*default=*/"false",
+           "Keep the residual stream (skip connections and their adds) in "
+           "f32">,
+  ];
+  let statistics = [
+    Statistic<"numWeightsConverted", "weights-converted",
+              "Constants and parameters converted at compile time">,
+    Statistic<"numCastsInserted", "casts-inserted",
+              "tfc.cast ops inserted between f32 and the low type">,
+    Statistic<"numOpsLowered", "ops-lowered",
+              "Ops that now compute in the low type">,
+  ];
+  let dependentDialects = ["::mlir::tfc::TfcDialect"];
+}
+
 #endif // TFC_PASSES_TD

@@ -36,6 +36,13 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("CUDA toolkit whose libdevice the kernels link (math "
                      "functions); default: $CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, "
                      "else /usr/local/cuda")};
+  Option<std::string> precision{
+      *this, "precision",
+      llvm::cl::desc("Type the model computes in: f32, bf16 or f16 "
+                     "(tfc-lower-precision: weights converted at compile "
+                     "time; norm and softmax statistics and matmul "
+                     "accumulation stay f32)"),
+      llvm::cl::init("f32")};
   Option<std::string> stopAfter{
       *this, "stop-after",
       llvm::cl::desc("Stop after a stage: graph (fusions formed), kernels "
