@@ -1,10 +1,11 @@
 //===- Pipelines.cpp - the tfc compile pipeline ---------------------------===//
 //
 // The whole flow of one model in one readable place: the graph passes that
-// exist, fusion (one op per kernel until the fusion pass lands), kernel
-// outlining and the memory plan, the NVVM lowering of the kernels, PTX and
-// cubin, and the artifact. `tfc-opt --tfc-compile="..."` runs it; each stage
-// can also be run alone with its own pass.
+// exist, fusion (tfc-fuse groups ops by bytes saved; what is left gets a
+// kernel of its own), kernel outlining and the memory plan, the NVVM
+// lowering of the kernels, PTX and cubin, and the artifact.
+// `tfc-opt --tfc-compile="..."` runs it; each stage can also be run alone
+// with its own pass.
 //
 //===----------------------------------------------------------------------===//
 
@@ -67,6 +68,14 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
     precision.dtype = options.precision;
     pm.addNestedPass<func::FuncOp>(createLowerPrecision(precision));
   }
+  if (options.fuse) {
+    FuseOptions fuse;
+    fuse.report = options.report;
+    pm.addNestedPass<func::FuncOp>(createFuse(fuse));
+    RematerializeOptions rematerialize;
+    rematerialize.report = options.report;
+    pm.addNestedPass<func::FuncOp>(createRematerialize(rematerialize));
+  }
   pm.addNestedPass<func::FuncOp>(createWrapInFusions());
   if (options.stopAfter == "graph")
     return;
@@ -107,7 +116,8 @@ void mlir::tfc::registerTfcPipelines() {
   PassPipelineRegistration<CompileOptions>(
       "tfc-compile",
       "Compile a tfc module (e.g. an imported ONNX model) to GPU kernels and "
-      "a .tfcm artifact: set target, canonicalize, one fusion per op, outline "
+      "a .tfcm artifact: set target, canonicalize, raise, fuse and "
+      "rematerialize (fuse=false: one kernel per op), outline "
       "kernels, plan memory, lower to NVVM, PTX (+ cubin via ptxas), write "
       "the artifact. Example: --tfc-compile=\"target=sm_90a "
       "artifact=model.tfcm\"",

@@ -212,4 +212,108 @@ def LowerPrecision : Pass<"tfc-lower-precision", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::tfc::TfcDialect"];
 }
 
+def Fuse : Pass<"tfc-fuse", "::mlir::func::FuncOp"> {
+  let summary = "Group ops into tfc.fusion kernels, decided by HBM bytes saved";
+  let description = [{
+    Merges producer and consumer ops into `tfc.fusion` groups, each one
+    future kernel, so that intermediate values never travel through HBM.
+    Every op starts as its own group; the pass repeatedly applies the merge
+    of a producer group into a consumer group that saves the most bytes
+    under the cost model (`CostModel.h`: each input read once, each output
+    written once, roofline time from the module's `#tfc.target`), until no
+    merge pays. A merge is made only when
+    - a kernel family can emit the merged body: only pointwise ops
+      (elementwise, casts, where/compare, broadcasts and index mapping:
+      expand, transpose, slice, split, concat, gather, rope), or one anchor
+      (matmul, softmax, layer_norm, rms_norm, reduce, attention) with
+      pointwise ops computing its operands (a prologue) and elementwise ops
+      of its result shape applied to its result (an epilogue: bias,
+      activation, residual add, cast; `epilogues=false` turns them off),
+      whose result or epilogue values are the only outputs;
+    - it moves fewer bytes and its predicted time is not worse (ops in front
+      of an anchor are recomputed as often as the anchor reads the operand,
+      e.g. K times per output element in front of a matmul);
+    - no other kernel would both consume and feed the merged kernel.
+    A value other kernels still need stays an output of the fused kernel
+    (the pointwise family writes several results), never recomputed: that
+    is `tfc-rematerialize`'s decision. Reshapes are views: looked through,
+    cloned into the bodies that need them. Splat constants are cloned into
+    bodies. Groups of one op are left for `tfc-wrap-in-fusions`.
+
+    ```mlir
+    %1 = tfc.add %bias, %x : (tensor<128xf32>, tensor<32x128xf32>) -> tensor<32x128xf32>
+    %2 = tfc.tanh %1 : tensor<32x128xf32>
+    %3 = tfc.layer_norm %2, %g, %b {axis = 1 : i64, epsilon = 1.0e-05 : f32} : ...
+    // becomes
+    %3 = tfc.fusion "layer_norm" (%bias, %x, %g, %b) : (...) -> tensor<32x128xf32> {
+    ^bb0(%a: tensor<128xf32>, %c: tensor<32x128xf32>, %d: tensor<128xf32>, %e: tensor<128xf32>):
+      %4 = tfc.add %a, %c : ...
+      %5 = tfc.tanh %4 : tensor<32x128xf32>
+      %6 = tfc.layer_norm %5, %d, %e {axis = 1 : i64, epsilon = 1.0e-05 : f32} : ...
+      tfc.yield %6 : tensor<32x128xf32>
+    }
+    ```
+
+    With `report`, stderr gets one line per fusion formed (its ops, bytes
+    and predicted time apart and fused), one per producer -> consumer edge
+    left between kernels with the reason, and a total per function.
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print each fusion formed (ops, bytes saved, predicted time), "
+           "each edge kept apart and why, and the totals, to stderr">,
+    Option<"epilogues", "epilogues", "bool", /*default=*/"true",
+           "Fuse elementwise ops of an anchor's result shape after the "
+           "anchor (false: anchored kernels return the anchor's result "
+           "only)">,
+  ];
+  let statistics = [
+    Statistic<"numFusions", "fusions", "Fusions formed">,
+    Statistic<"numOpsFused", "ops-fused", "Ops placed in multi-op fusions">,
+  ];
+  let dependentDialects = ["::mlir::tfc::TfcDialect"];
+}
+
+def Rematerialize : Pass<"tfc-rematerialize", "::mlir::func::FuncOp"> {
+  let summary = "Recompute cheap pointwise kernels inside their consumers "
+                "when that moves fewer bytes";
+  let description = [{
+    A pointwise kernel (a `tfc.fusion` of elementwise, broadcast and
+    index-mapping ops, or one such op) whose results feed several kernels
+    is written to HBM once and read back by each. This pass clones it into
+    each consumer instead (as a prologue of an anchored kernel, or into a
+    pointwise kernel), when the cost model (`CostModel.h`, the module's
+    `#tfc.target`) predicts that the consumers with the copy run faster than
+    the producer plus the consumers as they are: bytes saved (the write and
+    the reads of the shared value) outweigh the inputs each copy reads and
+    the FLOPs it adds. A consumer no kernel family could emit with the copy
+    keeps reading the value. When some consumer keeps it (or the function
+    returns it), the producer stays, and a consumer takes a copy only when
+    that alone makes it faster (e.g. a broadcast of a small operand). Runs
+    after `tfc-fuse`; every decision is printed with `report`.
+
+    ```mlir
+    %e = tfc.fusion "pointwise" (%ids, %wte, %wpe) ... { gather, add }
+    %l = tfc.fusion "layer_norm" (%e, %g, %b) ... { layer_norm }
+    %r = tfc.fusion "pointwise" (%e, %y) ... { add }
+    // becomes (the embedding is recomputed in both consumers)
+    %l = tfc.fusion "layer_norm" (%ids, %wte, %wpe, %g, %b) ... { gather, add, layer_norm }
+    %r = tfc.fusion "pointwise" (%ids, %wte, %wpe, %y) ... { gather, add, add }
+    ```
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print every decision (recomputed or kept, bytes, FLOPs added, "
+           "predicted time) to stderr">,
+    Option<"epilogues", "epilogues", "bool", /*default=*/"true",
+           "Anchored kernels may carry an elementwise epilogue (as for "
+           "tfc-fuse)">,
+  ];
+  let statistics = [
+    Statistic<"numRecomputed", "recomputed",
+              "Kernels recomputed in their consumers">,
+  ];
+  let dependentDialects = ["::mlir::tfc::TfcDialect"];
+}
+
 #endif // TFC_PASSES_TD

@@ -36,6 +36,16 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("CUDA toolkit whose libdevice the kernels link (math "
                      "functions); default: $CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, "
                      "else /usr/local/cuda")};
+  Option<bool> fuse{*this, "fuse",
+                    llvm::cl::desc("Group ops into kernels with tfc-fuse "
+                                   "and tfc-rematerialize (false: one "
+                                   "kernel per op)"),
+                    llvm::cl::init(true)};
+  Option<bool> report{*this, "report",
+                      llvm::cl::desc("Passes that can report what they did "
+                                     "(tfc-fuse, tfc-rematerialize) print "
+                                     "it to stderr"),
+                      llvm::cl::init(false)};
   Option<std::string> precision{
       *this, "precision",
       llvm::cl::desc("Type the model computes in: f32, bf16 or f16 "
