@@ -27,11 +27,24 @@
 // kept as the additive `mask` operand (`where` forms become `where(C, fill,
 // 0)`); an all-zero additive mask is dropped.
 //
+// A constant mask that is the causal set plus the keys more than w - 1
+// behind the query becomes `causal = true, window = w`.
+//
 // GQA: k and v expanded over a group of query heads the way HF's
 // `repeat_kv` exports (reshape [B,Hkv,S,D] -> [B,Hkv,1,S,D], expand to
-// [B,Hkv,n,S,D], reshape to [B,Hkv*n,S,D]) are read before the expansion,
-// with Hkv heads, which is `tfc.attention`'s grouping (query head h reads
-// k/v head h / n).
+// [B,Hkv,n,S,D], reshape to [B,Hkv*n,S,D], possibly through more reshapes)
+// are read before the expansion, with Hkv heads, which is
+// `tfc.attention`'s grouping (query head h reads k/v head h / n).
+//
+// PyTorch's SDPA decomposition (dynamo exports) adds: sqrt(scale) factors
+// on q and k^T, k^T as reshape(transpose([B*H, S, D] -> [B*H, D, S])), and
+// `where(p != p, 0, p)` after the softmax, which gives fully masked rows
+// zeros exactly as `tfc.attention` does.
+//
+// Two more patterns tidy an existing `tfc.attention` (imported from ONNX
+// Attention): CausalizeAttentionMask turns a constant causal mask (additive,
+// or where(C, 0, fill)) into `causal = true` and drops an all-zero one;
+// ReadGroupedKeyValueHeads reads repeat_kv-expanded k/v unexpanded.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,18 +63,32 @@ namespace {
 
 enum class MaskKind { none, causal, additive, select };
 
+/// How k (or v) as [B, H, S, D] is read from what the IR holds.
+struct HeadsOperand {
+  enum Form {
+    /// `source` is the operand.
+    direct,
+    /// `source` is the operand with its last two dims swapped.
+    swapLastTwo,
+    /// `source` holds the operand's elements in row-major order (the
+    /// flattened [B*H, S, D] form of PyTorch's SDPA decomposition).
+    reshape
+  } form = direct;
+  Value source;
+  /// The operand's shape, [B, H, S, D].
+  SmallVector<int64_t> shape;
+};
+
 /// What the matcher found between the two matmuls.
 struct AttentionMatch {
   MatmulOp scores;
   SoftmaxOp softmax;
   Value query;
-  /// k as [B, H, S, D] when it exists in the IR, else null and `keyT`
-  /// (k with its last two dims swapped) is transposed back on rewrite.
-  Value key, keyT;
-  /// v as [B, H, S, Dv], or null and `valueT` as for the key.
-  Value value, valueT;
+  HeadsOperand key, value;
   double scale = 1.0;
   MaskKind mask = MaskKind::none;
+  /// With a causal mask: a sliding window (0: none) found in the mask.
+  int64_t window = 0;
   /// The additive mask (additive), or the where's condition and fill
   /// (select; `maskedWhen` says which condition value masks).
   Value additive, condition, fill;
@@ -118,24 +145,33 @@ Value peelUniformFactor(Value value, double &scale) {
   return operands->second;
 }
 
-/// The repeat_kv expansion: returns the unexpanded [B, Hkv, S, D] value
-/// and sets `group` to n.
-Value peelHeadRepeat(Value value, int64_t &group) {
-  auto merge = value ? value.getDefiningOp<ReshapeOp>() : ReshapeOp();
-  auto expand = merge ? merge.getInput().getDefiningOp<ExpandOp>() : ExpandOp();
+/// `value` before any chain of reshapes (same elements, row-major).
+Value lookThroughReshapes(Value value) {
+  while (auto reshape = value.getDefiningOp<ReshapeOp>())
+    value = reshape.getInput();
+  return value;
+}
+
+/// The repeat_kv expansion under `operand` (direct or reshape form):
+/// its elements are expand(reshape(k0 : [b, h, s, d]) : [b, h, 1, s, d])
+/// : [b, h, n, s, d], read as [b, h*n, s, d]. Returns k0 and sets `group`
+/// to n.
+Value peelHeadRepeat(const HeadsOperand &operand, int64_t &group) {
+  if (operand.form == HeadsOperand::swapLastTwo || operand.shape.size() != 4)
+    return {};
+  auto expand = lookThroughReshapes(operand.source).getDefiningOp<ExpandOp>();
   auto unsqueeze =
       expand ? expand.getInput().getDefiningOp<ReshapeOp>() : ReshapeOp();
   if (!unsqueeze)
     return {};
-  ArrayRef<int64_t> out = merge.getType().getShape();
+  ArrayRef<int64_t> out = operand.shape;
   ArrayRef<int64_t> expanded = expand.getType().getShape();
   ArrayRef<int64_t> single = unsqueeze.getType().getShape();
   ArrayRef<int64_t> in = unsqueeze.getInput().getType().getShape();
-  if (in.size() != 4 || single.size() != 5 || expanded.size() != 5 ||
-      out.size() != 4)
+  if (in.size() != 4 || single.size() != 5 || expanded.size() != 5)
     return {};
   int64_t b = in[0], h = in[1], s = in[2], d = in[3], n = expanded[2];
-  if (ArrayRef<int64_t>(single) != ArrayRef<int64_t>({b, h, 1, s, d}) ||
+  if (single != ArrayRef<int64_t>({b, h, 1, s, d}) ||
       expanded != ArrayRef<int64_t>({b, h, n, s, d}) ||
       out != ArrayRef<int64_t>({b, h * n, s, d}))
     return {};
@@ -143,18 +179,61 @@ Value peelHeadRepeat(Value value, int64_t &group) {
   return unsqueeze.getInput();
 }
 
-/// Whether `maskedAt(flat index)` over a mask of `shape` (broadcast to
-/// [..., sq, skv]) marks exactly the causal set j > i + (skv - sq).
-bool isCausalLayout(ArrayRef<int64_t> shape, int64_t sq, int64_t skv,
-                    llvm::function_ref<bool(int64_t)> maskedAt) {
-  if (skv < sq)
-    return false;
+HeadsOperand directOperand(Value value) {
+  return {HeadsOperand::direct, value,
+          llvm::to_vector(rankedTypeOf(value).getShape())};
+}
+
+/// The [B, H, S, D] operand whose last two dims `swapped` holds swapped:
+/// the input of a transpose doing exactly that swap; a flattened
+/// reshape([B, H, D, S], transpose([B*H, S, D] -> [B*H, D, S])); or, when
+/// nothing exists yet, `swapped` to be transposed back on rewrite.
+HeadsOperand unswapOperand(Value swapped) {
+  if (Value existing = existingSwapLastTwo(swapped))
+    return directOperand(existing);
+  SmallVector<int64_t> shape(rankedTypeOf(swapped).getShape());
+  if (shape.size() == 4)
+    std::swap(shape[2], shape[3]);
+  if (auto reshape = swapped.getDefiningOp<ReshapeOp>()) {
+    auto transpose = reshape.getInput().getDefiningOp<TransposeOp>();
+    if (transpose && shape.size() == 4 &&
+        transpose.getPermutation() == ArrayRef<int64_t>({0, 2, 1}) &&
+        transpose.getType().getShape() ==
+            ArrayRef<int64_t>({shape[0] * shape[1], shape[3], shape[2]}))
+      return {HeadsOperand::reshape, transpose.getInput(), shape};
+  }
+  return {HeadsOperand::swapLastTwo, swapped, shape};
+}
+
+/// If `maskedAt(flat index)` over a mask of `shape` (broadcast to
+/// [..., sq, skv]) marks exactly the causal set (key j > i + (skv - sq)),
+/// returns 0; if exactly the causal set plus the keys more than w - 1
+/// behind the query (a sliding window), returns w; else nullopt. Needs
+/// skv >= sq so that no row is fully masked.
+std::optional<int64_t>
+matchCausalWindow(ArrayRef<int64_t> shape, int64_t sq, int64_t skv,
+                  llvm::function_ref<bool(int64_t)> maskedAt) {
+  if (skv < sq || sq < 1)
+    return std::nullopt;
   int64_t rank = shape.size();
   int64_t rows = rank >= 2 ? shape[rank - 2] : 1;
   int64_t cols = rank >= 1 ? shape[rank - 1] : 1;
   int64_t lead = 1;
   for (int64_t d = 0; d + 2 < rank; ++d)
     lead *= shape[d];
+  int64_t shift = skv - sq;
+  // The window is the number of live keys of the last query row (all of
+  // its keys up to its position: no window).
+  int64_t last = rows == 1 ? 0 : rows - 1, live = 0;
+  for (int64_t j = 0; j < skv; ++j)
+    live += !maskedAt(last * cols + (cols == 1 ? 0 : j));
+  int64_t window = live == sq - 1 + shift + 1 ? 0 : live;
+  if (live < 1)
+    return std::nullopt;
+  auto expectMasked = [&](int64_t i, int64_t j) {
+    int64_t pos = i + shift;
+    return j > pos || (window > 0 && j < pos - (window - 1));
+  };
   for (int64_t l = 0; l < lead; ++l) {
     for (int64_t mi = 0; mi < rows; ++mi) {
       for (int64_t mj = 0; mj < cols; ++mj) {
@@ -163,12 +242,12 @@ bool isCausalLayout(ArrayRef<int64_t> shape, int64_t sq, int64_t skv,
         for (int64_t i = rows == 1 ? 0 : mi; i < (rows == 1 ? sq : mi + 1); ++i)
           for (int64_t j = cols == 1 ? 0 : mj; j < (cols == 1 ? skv : mj + 1);
                ++j)
-            if (masked != (j > i + (skv - sq)))
-              return false;
+            if (masked != expectMasked(i, j))
+              return std::nullopt;
       }
     }
   }
-  return true;
+  return window;
 }
 
 /// Whether `x` masks a score outright: -inf, or at most half the most
@@ -179,15 +258,76 @@ bool isMaskingValue(double x, FloatType type) {
   return x <= -0.5 * largest;
 }
 
+/// What a constant mask amounts to, for scores [..., sq, skv] of type
+/// `element`.
+struct ConstantMaskKind {
+  MaskKind kind;
+  int64_t window = 0;
+};
+
+/// An additive constant: all zeros (none), zeros and masking values in the
+/// causal (sliding-window) pattern (causal), anything else (additive).
+/// Nullopt when `mask` is not a readable constant.
+std::optional<ConstantMaskKind> classifyAdditiveMask(Value mask, int64_t sq,
+                                                     int64_t skv,
+                                                     FloatType element) {
+  std::optional<SmallVector<double>> values = getConstantFloats(mask);
+  if (!values)
+    return std::nullopt;
+  bool allZero = true, zeroOrMasking = true;
+  for (double x : *values) {
+    allZero &= x == 0;
+    zeroOrMasking &= x == 0 || isMaskingValue(x, element);
+  }
+  if (allZero)
+    return ConstantMaskKind{MaskKind::none};
+  if (!zeroOrMasking)
+    return ConstantMaskKind{MaskKind::additive};
+  if (std::optional<int64_t> window =
+          matchCausalWindow(rankedTypeOf(mask).getShape(), sq, skv,
+                            [&](int64_t i) { return (*values)[i] != 0; }))
+    return ConstantMaskKind{MaskKind::causal, *window};
+  return ConstantMaskKind{MaskKind::additive};
+}
+
+/// A constant condition that masks where it equals `maskedWhen`: nothing
+/// masked (none), the causal (sliding-window) pattern (causal), anything
+/// else (select). Nullopt when `condition` is not a readable constant.
+std::optional<ConstantMaskKind> classifyConditionMask(Value condition,
+                                                      bool maskedWhen,
+                                                      int64_t sq,
+                                                      int64_t skv) {
+  std::optional<SmallVector<bool>> cond = getConstantBools(condition);
+  if (!cond)
+    return std::nullopt;
+  if (llvm::all_of(*cond, [&](bool c) { return c != maskedWhen; }))
+    return ConstantMaskKind{MaskKind::none};
+  if (std::optional<int64_t> window = matchCausalWindow(
+          rankedTypeOf(condition).getShape(), sq, skv,
+          [&](int64_t i) { return (*cond)[i] == maskedWhen; }))
+    return ConstantMaskKind{MaskKind::causal, *window};
+  return ConstantMaskKind{MaskKind::select};
+}
+
 class AttentionMatcher {
 public:
   /// Fills `m` from the second matmul; returns a reason on failure.
   static std::optional<StringRef> match(MatmulOp pv, AttentionMatch &m) {
     if (pv.getTransposeLhs())
       return StringRef("probabilities are read transposed");
-    m.softmax = pv.getLhs().getDefiningOp<SoftmaxOp>();
-    if (!m.softmax || !m.softmax->hasOneUse())
-      return StringRef("lhs is not a softmax with one use");
+    Value probs = pv.getLhs();
+    Operation *guard = matchNanGuard(probs);
+    if (guard)
+      probs = cast<WhereOp>(guard).getOnFalse();
+    m.softmax = probs.getDefiningOp<SoftmaxOp>();
+    if (!m.softmax ||
+        !llvm::all_of(m.softmax->getUsers(), [&](Operation *user) {
+          return user == pv || user == guard ||
+                 (guard && user == cast<WhereOp>(guard)
+                                       .getCondition()
+                                       .getDefiningOp());
+        }))
+      return StringRef("lhs is not a softmax read only by this product");
     auto scoresType = cast<RankedTensorType>(m.softmax.getType());
     if (scoresType.getRank() != 4 ||
         static_cast<int64_t>(m.softmax.getAxis()) != 3)
@@ -203,29 +343,14 @@ public:
 
     m.query = peelUniformFactor(m.scores.getLhs(), m.scale);
     Value k = peelUniformFactor(m.scores.getRhs(), m.scale);
-    if (m.scores.getTransposeRhs())
-      m.key = k;
-    else if (!(m.key = existingSwapLastTwo(k)))
-      m.keyT = k;
-    if (pv.getTransposeRhs()) {
-      if (!(m.value = existingSwapLastTwo(pv.getRhs())))
-        m.valueT = pv.getRhs();
-    } else {
-      m.value = pv.getRhs();
-    }
+    m.key = m.scores.getTransposeRhs() ? directOperand(k) : unswapOperand(k);
+    m.value = pv.getTransposeRhs() ? unswapOperand(pv.getRhs())
+                                   : directOperand(pv.getRhs());
 
     // Shapes: [B, H, S, D] with equal batch, k/v heads equal and either
     // q's or 1.
-    auto dims = [](Value v, bool swapped) {
-      SmallVector<int64_t> shape(rankedTypeOf(v).getShape());
-      if (swapped && shape.size() == 4)
-        std::swap(shape[2], shape[3]);
-      return shape;
-    };
-    SmallVector<int64_t> q = dims(m.query, false);
-    SmallVector<int64_t> kd = m.key ? dims(m.key, false) : dims(m.keyT, true);
-    SmallVector<int64_t> vd =
-        m.value ? dims(m.value, false) : dims(m.valueT, true);
+    ArrayRef<int64_t> q = rankedTypeOf(m.query).getShape();
+    ArrayRef<int64_t> kd = m.key.shape, vd = m.value.shape;
     if (q.size() != 4 || kd.size() != 4 || vd.size() != 4)
       return StringRef("q, k and v are not rank 4");
     if (kd[0] != q[0] || vd[0] != q[0])
@@ -238,14 +363,32 @@ public:
     Value key = peelHeadRepeat(m.key, keyGroup);
     Value value = peelHeadRepeat(m.value, valueGroup);
     if (key && value && keyGroup == valueGroup) {
-      m.key = key;
-      m.value = value;
+      m.key = directOperand(key);
+      m.value = directOperand(value);
       m.group = keyGroup;
     }
     return std::nullopt;
   }
 
 private:
+  /// PyTorch's SDPA decomposition guards the probabilities against rows
+  /// that were fully masked: where(p != p, 0, p). tfc.attention gives such
+  /// rows zeros, so the guard is part of the match. Returns the where.
+  static Operation *matchNanGuard(Value probs) {
+    auto where = probs.getDefiningOp<WhereOp>();
+    if (!where || !where->hasOneUse() ||
+        where.getType() != where.getOnFalse().getType() ||
+        !isUniformFloat(where.getOnTrue(), 0.0))
+      return nullptr;
+    auto isNan = where.getCondition().getDefiningOp<CompareOp>();
+    Value p = where.getOnFalse();
+    if (!isNan || !isNan->hasOneUse() ||
+        isNan.getPredicate() != ComparePredicate::ne || isNan.getLhs() != p ||
+        isNan.getRhs() != p)
+      return nullptr;
+    return where;
+  }
+
   /// Classifies the mask on `s` and moves `s` to the masked value.
   static std::optional<StringRef> matchMask(Value &s, RankedTensorType type,
                                             AttentionMatch &m) {
@@ -265,23 +408,12 @@ private:
       s = operands->first;
       m.additive = operands->second;
       m.mask = MaskKind::additive;
-      std::optional<SmallVector<double>> values =
-          getConstantFloats(m.additive);
-      if (!values)
-        return std::nullopt;
-      bool allZero = true, zeroOrMasking = true;
-      for (double x : *values) {
-        allZero &= x == 0;
-        zeroOrMasking &= x == 0 || isMaskingValue(x, element);
-      }
-      if (allZero) {
-        m.mask = MaskKind::none;
-        m.additive = {};
-      } else if (zeroOrMasking &&
-                 isCausalLayout(rankedTypeOf(m.additive).getShape(), sq, skv,
-                                [&](int64_t i) { return (*values)[i] != 0; })) {
-        m.mask = MaskKind::causal;
-        m.additive = {};
+      if (auto constant =
+              classifyAdditiveMask(m.additive, sq, skv, element)) {
+        m.mask = constant->kind;
+        m.window = constant->window;
+        if (m.mask != MaskKind::additive)
+          m.additive = {};
       }
       return std::nullopt;
     }
@@ -306,16 +438,10 @@ private:
     }
     m.condition = where.getCondition();
     m.mask = MaskKind::select;
-    std::optional<SmallVector<bool>> cond = getConstantBools(m.condition);
-    if (!cond)
-      return std::nullopt;
-    if (llvm::all_of(*cond, [&](bool c) { return c != m.maskedWhen; })) {
-      m.mask = MaskKind::none;
-    } else if (isCausalLayout(rankedTypeOf(m.condition).getShape(), sq, skv,
-                              [&](int64_t i) {
-                                return (*cond)[i] == m.maskedWhen;
-                              })) {
-      m.mask = MaskKind::causal;
+    if (auto constant =
+            classifyConditionMask(m.condition, m.maskedWhen, sq, skv)) {
+      m.mask = constant->kind;
+      m.window = constant->window;
     }
     return std::nullopt;
   }
@@ -357,8 +483,21 @@ Value createAttention(PatternRewriter &rewriter, MatmulOp pv,
                       AttentionMatch &m) {
   Location loc = rewriter.getFusedLoc(
       {m.scores.getLoc(), m.softmax.getLoc(), pv.getLoc()});
-  Value key = m.key ? m.key : createSwapLastTwo(rewriter, loc, m.keyT);
-  Value value = m.value ? m.value : createSwapLastTwo(rewriter, loc, m.valueT);
+  auto materialize = [&](const HeadsOperand &operand) -> Value {
+    switch (operand.form) {
+    case HeadsOperand::direct:
+      return operand.source;
+    case HeadsOperand::swapLastTwo:
+      return createSwapLastTwo(rewriter, loc, operand.source);
+    case HeadsOperand::reshape:
+      return ReshapeOp::create(
+          rewriter, loc,
+          rankedTypeOf(operand.source).clone(operand.shape), operand.source);
+    }
+    llvm_unreachable("unknown operand form");
+  };
+  Value key = materialize(m.key);
+  Value value = materialize(m.value);
   Value mask;
   if (m.mask == MaskKind::additive) {
     mask = m.additive;
@@ -374,7 +513,8 @@ Value createAttention(PatternRewriter &rewriter, MatmulOp pv,
   }
   return AttentionOp::create(rewriter, loc, pv.getType(), m.query, key, value,
                              mask, APFloat(static_cast<float>(m.scale)),
-                             /*causal=*/m.mask == MaskKind::causal);
+                             /*causal=*/m.mask == MaskKind::causal,
+                             /*window=*/m.window);
 }
 
 /// Attention whose mask is exactly the causal pattern.
@@ -390,7 +530,8 @@ struct RaiseCausalAttention : OpRewritePattern<MatmulOp> {
     if (m.mask != MaskKind::causal)
       return rewriter.notifyMatchFailure(op, "mask is not the causal set");
     rewriter.replaceOp(op, createAttention(rewriter, op, m));
-    tally.note("attention (causal)");
+    tally.note(m.window > 0 ? "attention (causal, sliding window)"
+                            : "attention (causal)");
     if (m.group > 1)
       tally.note("attention with grouped k/v heads");
     return success();
@@ -422,10 +563,83 @@ struct RaiseAttention : OpRewritePattern<MatmulOp> {
   RaiseTally &tally;
 };
 
+/// A tfc.attention (e.g. imported from ONNX Attention) whose mask is a
+/// constant: the causal (sliding-window) pattern becomes causal = true (and
+/// the window), an all-zero mask is dropped. The mask is additive, or
+/// where(C, 0, fill) / where(C, fill, 0) with fill -inf or finfo.min-like.
+struct CausalizeAttentionMask : OpRewritePattern<AttentionOp> {
+  CausalizeAttentionMask(MLIRContext *context, RaiseTally &tally)
+      : OpRewritePattern(context), tally(tally) {}
+
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    Value mask = op.getMask();
+    if (!mask || op.getCausal() || op.getWindow() != 0 || op.getAlibi())
+      return rewriter.notifyMatchFailure(op, "no plain additive mask");
+    auto element = cast<FloatType>(op.getType().getElementType());
+    int64_t sq = op.getQuery().getType().getDimSize(2);
+    int64_t skv = op.getKey().getType().getDimSize(2);
+    std::optional<ConstantMaskKind> kind =
+        classifyAdditiveMask(mask, sq, skv, element);
+    if (auto where = mask.getDefiningOp<WhereOp>(); !kind && where) {
+      auto isFill = [&](Value v) {
+        std::optional<double> x = getUniformFloat(v);
+        return x && isMaskingValue(*x, element);
+      };
+      if (isFill(where.getOnTrue()) &&
+          isUniformFloat(where.getOnFalse(), 0.0))
+        kind = classifyConditionMask(where.getCondition(), true, sq, skv);
+      else if (isFill(where.getOnFalse()) &&
+               isUniformFloat(where.getOnTrue(), 0.0))
+        kind = classifyConditionMask(where.getCondition(), false, sq, skv);
+    }
+    if (!kind || (kind->kind != MaskKind::none &&
+                  kind->kind != MaskKind::causal))
+      return rewriter.notifyMatchFailure(op, "mask is not a causal constant");
+    bool causal = kind->kind == MaskKind::causal;
+    rewriter.replaceOpWithNewOp<AttentionOp>(
+        op, op.getType(), op.getQuery(), op.getKey(), op.getValue(),
+        /*mask=*/Value(), op.getScaleAttr(), rewriter.getBoolAttr(causal),
+        rewriter.getI64IntegerAttr(causal ? kind->window : 0),
+        op.getAlibiAttr());
+    tally.note(causal ? "attention mask folded to causal"
+                      : "attention zero mask dropped");
+    return success();
+  }
+
+  RaiseTally &tally;
+};
+
+/// A tfc.attention whose k and v are both repeat_kv expansions reads the
+/// unexpanded k/v heads (GQA).
+struct ReadGroupedKeyValueHeads : OpRewritePattern<AttentionOp> {
+  ReadGroupedKeyValueHeads(MLIRContext *context, RaiseTally &tally)
+      : OpRewritePattern(context), tally(tally) {}
+
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    int64_t keyGroup = 0, valueGroup = 0;
+    Value key = peelHeadRepeat(directOperand(op.getKey()), keyGroup);
+    Value value = peelHeadRepeat(directOperand(op.getValue()), valueGroup);
+    if (!key || !value || keyGroup != valueGroup || keyGroup < 2 ||
+        op.getKey().getType().getDimSize(1) !=
+            op.getQuery().getType().getDimSize(1))
+      return rewriter.notifyMatchFailure(op, "k/v are not repeat_kv");
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getKeyMutable().assign(key);
+      op.getValueMutable().assign(value);
+    });
+    tally.note("attention with grouped k/v heads");
+    return success();
+  }
+
+  RaiseTally &tally;
+};
+
 } // namespace
 
 void mlir::tfc::populateRaiseAttentionPatterns(RewritePatternSet &patterns,
                                                RaiseTally &tally) {
-  patterns.add<RaiseCausalAttention, RaiseAttention>(patterns.getContext(),
-                                                     tally);
+  patterns.add<RaiseCausalAttention, RaiseAttention, CausalizeAttentionMask,
+               ReadGroupedKeyValueHeads>(patterns.getContext(), tally);
 }

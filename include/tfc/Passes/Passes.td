@@ -86,8 +86,17 @@ def Raise : Pass<"tfc-raise", "::mlir::func::FuncOp"> {
       when it is a constant whose masked set (`-inf` or finfo.min-like
       entries, the others exactly 0) is exactly the causal set for every
       broadcast index; otherwise it stays as the additive `mask` operand.
+      A mask that is exactly causal plus keys more than w - 1 behind the
+      query gives `causal = true, window = w` (Mistral's sliding window).
       k/v expanded over query-head groups (HF `repeat_kv`) are read before
-      the expansion (GQA head counts).
+      the expansion (GQA head counts). PyTorch's SDPA decomposition is
+      matched too: sqrt(scale) on q and k, k^T built in the flattened
+      [B*H, D, S] form, and its `where(p != p, 0, p)` guard behind the
+      softmax (fully masked rows give zeros, as in `tfc.attention`).
+      `CausalizeAttentionMask` / `ReadGroupedKeyValueHeads` do the same
+      for an existing `tfc.attention` (imported ONNX Attention): a constant
+      causal mask becomes `causal = true`, an all-zero one is dropped, and
+      repeat_kv-expanded k/v are read unexpanded.
     - `RaiseRotateHalfRope`: `x * cos + concat(-x[..., D/2:],
       x[..., :D/2]) * sin` -> `tfc.rope`.
 

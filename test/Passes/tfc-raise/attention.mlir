@@ -217,3 +217,107 @@ func.func @batch_broadcast_key(%q: tensor<2x4x4x8xf32>, %k: tensor<1x4x4x8xf32>,
   %o = tfc.matmul %p, %v : (tensor<2x4x4x4xf32>, tensor<2x4x4x8xf32>) -> tensor<2x4x4x8xf32>
   return %o : tensor<2x4x4x8xf32>
 }
+
+// -----
+
+// PyTorch's SDPA decomposition (dynamo exports of Llama): sqrt(scale) on q
+// and on k^T, k^T built in the flattened [B*H, S, D] form after repeat_kv,
+// and the NaN guard where(p != p, 0, p) behind the softmax (fully masked
+// rows give zeros, as tfc.attention does). k and v are read unexpanded.
+// CHECK-LABEL: func @sdpa_decomposition
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x4x4x8xf32>, %[[K:.*]]: tensor<1x2x4x8xf32>, %[[V:.*]]: tensor<1x2x4x8xf32>)
+// The scale is the product of the two factors, 0.594603539^2.
+// CHECK-NEXT: %[[A:.*]] = tfc.attention %[[Q]], %[[K]], %[[V]] {causal = true, scale = 0.353553355 : f32}
+// CHECK-NEXT: return %[[A]]
+func.func @sdpa_decomposition(%q: tensor<1x4x4x8xf32>, %k: tensor<1x2x4x8xf32>, %v: tensor<1x2x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %root = tfc.constant dense<0.594603539> : tensor<f32>
+  %zero = tfc.constant dense<0.0> : tensor<f32>
+  %mask = tfc.parameter "mask" = dense<[[0.000000e+00, 0xFF800000, 0xFF800000, 0xFF800000], [0.000000e+00, 0.000000e+00, 0xFF800000, 0xFF800000], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0xFF800000], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<4x4xf32> : tensor<4x4xf32>
+  %k1 = tfc.reshape %k : tensor<1x2x4x8xf32> to tensor<1x2x1x4x8xf32>
+  %k2 = tfc.expand %k1 : tensor<1x2x1x4x8xf32> to tensor<1x2x2x4x8xf32>
+  %k3 = tfc.reshape %k2 : tensor<1x2x2x4x8xf32> to tensor<4x4x8xf32>
+  %k4 = tfc.transpose %k3 {permutation = array<i64: 0, 2, 1>} : (tensor<4x4x8xf32>) -> tensor<4x8x4xf32>
+  %kt = tfc.reshape %k4 : tensor<4x8x4xf32> to tensor<1x4x8x4xf32>
+  %v1 = tfc.reshape %v : tensor<1x2x4x8xf32> to tensor<1x2x1x4x8xf32>
+  %v2 = tfc.expand %v1 : tensor<1x2x1x4x8xf32> to tensor<1x2x2x4x8xf32>
+  %v3 = tfc.reshape %v2 : tensor<1x2x2x4x8xf32> to tensor<1x4x4x8xf32>
+  %qs = tfc.mul %q, %root : (tensor<1x4x4x8xf32>, tensor<f32>) -> tensor<1x4x4x8xf32>
+  %ks = tfc.mul %kt, %root : (tensor<1x4x8x4xf32>, tensor<f32>) -> tensor<1x4x8x4xf32>
+  %s = tfc.matmul %qs, %ks : (tensor<1x4x4x8xf32>, tensor<1x4x8x4xf32>) -> tensor<1x4x4x4xf32>
+  %u = tfc.add %s, %mask : (tensor<1x4x4x4xf32>, tensor<4x4xf32>) -> tensor<1x4x4x4xf32>
+  %p = tfc.softmax %u {axis = 3 : i64} : tensor<1x4x4x4xf32>
+  %nan = tfc.compare ne, %p, %p : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xi1>
+  %g = tfc.where %nan, %zero, %p : (tensor<1x4x4x4xi1>, tensor<f32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %o = tfc.matmul %g, %v3 : (tensor<1x4x4x4xf32>, tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  return %o : tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// Near miss: the guard replaces NaN by 1, not 0.
+// CHECK-LABEL: func @nan_guard_not_zero
+// CHECK-NOT: tfc.attention
+// CHECK: tfc.softmax
+func.func @nan_guard_not_zero(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x4x8xf32>, %v: tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32> {
+  %one = tfc.constant dense<1.0> : tensor<f32>
+  %s = tfc.matmul %q, %k {transpose_rhs = true} : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x4xf32>
+  %p = tfc.softmax %s {axis = 3 : i64} : tensor<1x2x4x4xf32>
+  %nan = tfc.compare ne, %p, %p : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xi1>
+  %g = tfc.where %nan, %one, %p : (tensor<1x2x4x4xi1>, tensor<f32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %o = tfc.matmul %g, %v : (tensor<1x2x4x4xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return %o : tensor<1x2x4x8xf32>
+}
+
+// -----
+
+// Mistral's sliding window (here 3 keys): causal plus keys more than 2
+// behind the query masked -> causal = true, window = 3. One entry off
+// (row 7 keeps key 0) is not a window: the mask stays additive.
+// CHECK-LABEL: func @sliding_window
+// CHECK: tfc.attention %{{.*}}, %{{.*}}, %{{.*}} {causal = true, scale = 1.000000e+00 : f32, window = 3 : i64}
+// CHECK: tfc.attention %{{.*}}, %{{.*}}, %{{.*}}, mask %{{.*}} {scale = 1.000000e+00 : f32}
+func.func @sliding_window(%q: tensor<1x1x8x8xf32>, %k: tensor<1x1x8x8xf32>, %v: tensor<1x1x8x8xf32>) -> (tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) {
+  %win = tfc.constant dense<[[0.000000e+00, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000], [0.000000e+00, 0.000000e+00, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000], [0xFF800000, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000], [0xFF800000, 0xFF800000, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0xFF800000, 0xFF800000, 0xFF800000], [0xFF800000, 0xFF800000, 0xFF800000, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0xFF800000, 0xFF800000], [0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0xFF800000], [0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<8x8xf32>
+  %bad = tfc.constant dense<[[0.000000e+00, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000], [0.000000e+00, 0.000000e+00, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000], [0xFF800000, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000], [0xFF800000, 0xFF800000, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0xFF800000, 0xFF800000, 0xFF800000], [0xFF800000, 0xFF800000, 0xFF800000, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0xFF800000, 0xFF800000], [0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0xFF800000], [0.000000e+00, 0xFF800000, 0xFF800000, 0xFF800000, 0xFF800000, 0.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<8x8xf32>
+  %s1 = tfc.matmul %q, %k {transpose_rhs = true} : (tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %u1 = tfc.add %s1, %win : (tensor<1x1x8x8xf32>, tensor<8x8xf32>) -> tensor<1x1x8x8xf32>
+  %p1 = tfc.softmax %u1 {axis = 3 : i64} : tensor<1x1x8x8xf32>
+  %o1 = tfc.matmul %p1, %v : (tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %s2 = tfc.matmul %q, %k {transpose_rhs = true} : (tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  %u2 = tfc.add %s2, %bad : (tensor<1x1x8x8xf32>, tensor<8x8xf32>) -> tensor<1x1x8x8xf32>
+  %p2 = tfc.softmax %u2 {axis = 3 : i64} : tensor<1x1x8x8xf32>
+  %o2 = tfc.matmul %p2, %v : (tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>) -> tensor<1x1x8x8xf32>
+  return %o1, %o2 : tensor<1x1x8x8xf32>, tensor<1x1x8x8xf32>
+}
+
+// -----
+
+// An imported tfc.attention (ONNX Attention, opset 23) whose bool mask
+// became where(C, 0, -inf) with C the lower triangle: causal = true; its
+// repeat_kv-expanded k/v are read unexpanded. An all-zero additive mask
+// is dropped; a non-causal condition stays.
+// CHECK-LABEL: func @imported_attention_masks
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x4x4x8xf32>, %[[K:.*]]: tensor<1x2x4x8xf32>, %[[V:.*]]: tensor<1x2x4x8xf32>, %[[C:.*]]: tensor<4x4xi1>)
+// CHECK-DAG: %[[A:.*]] = tfc.attention %[[Q]], %[[K]], %[[V]] {causal = true, scale = 0.353553385 : f32} : (tensor<1x4x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>)
+// CHECK-DAG: %[[B:.*]] = tfc.attention %[[Q]], %[[K]], %[[V]] {scale = 0.353553385 : f32} : (tensor<1x4x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>)
+// CHECK-DAG: %[[M:.*]] = tfc.where %[[C]]
+// CHECK-DAG: %[[D:.*]] = tfc.attention %[[Q]], %{{.*}}, %{{.*}}, mask %[[M]] {scale = 0.353553385 : f32}
+// CHECK: return %[[A]], %[[B]], %[[D]]
+func.func @imported_attention_masks(%q: tensor<1x4x4x8xf32>, %k: tensor<1x2x4x8xf32>, %v: tensor<1x2x4x8xf32>, %c: tensor<4x4xi1>) -> (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) {
+  %zero = tfc.constant dense<0.0> : tensor<f32>
+  %ninf = tfc.constant dense<0xFF800000> : tensor<f32>
+  %zeros = tfc.constant dense<0.0> : tensor<1x1x4x4xf32>
+  %tril = tfc.constant dense<[[true, false, false, false], [true, true, false, false], [true, true, true, false], [true, true, true, true]]> : tensor<4x4xi1>
+  %k1 = tfc.reshape %k : tensor<1x2x4x8xf32> to tensor<1x2x1x4x8xf32>
+  %k2 = tfc.expand %k1 : tensor<1x2x1x4x8xf32> to tensor<1x2x2x4x8xf32>
+  %k3 = tfc.reshape %k2 : tensor<1x2x2x4x8xf32> to tensor<1x4x4x8xf32>
+  %v1 = tfc.reshape %v : tensor<1x2x4x8xf32> to tensor<1x2x1x4x8xf32>
+  %v2 = tfc.expand %v1 : tensor<1x2x1x4x8xf32> to tensor<1x2x2x4x8xf32>
+  %v3 = tfc.reshape %v2 : tensor<1x2x2x4x8xf32> to tensor<1x4x4x8xf32>
+  %m = tfc.where %tril, %zero, %ninf : (tensor<4x4xi1>, tensor<f32>, tensor<f32>) -> tensor<4x4xf32>
+  %a = tfc.attention %q, %k3, %v3, mask %m {scale = 0.353553385 : f32} : (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<4x4xf32>) -> tensor<1x4x4x8xf32>
+  %b = tfc.attention %q, %k3, %v3, mask %zeros {scale = 0.353553385 : f32} : (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x1x4x4xf32>) -> tensor<1x4x4x8xf32>
+  %mc = tfc.where %c, %zero, %ninf : (tensor<4x4xi1>, tensor<f32>, tensor<f32>) -> tensor<4x4xf32>
+  %d = tfc.attention %q, %k3, %v3, mask %mc {scale = 0.353553385 : f32} : (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<4x4xf32>) -> tensor<1x4x4x8xf32>
+  return %a, %b, %d : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
+}
