@@ -247,6 +247,7 @@ void populateShapeHandlers(OnnxOpRegistry &registry);
 void populateIndexingHandlers(OnnxOpRegistry &registry);
 void populateConstantHandlers(OnnxOpRegistry &registry);
 void populateTransformerHandlers(OnnxOpRegistry &registry);
+void populateScanHandlers(OnnxOpRegistry &registry);
 
 } // namespace mlir::tfc::onnx_import
 

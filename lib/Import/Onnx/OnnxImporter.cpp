@@ -74,6 +74,7 @@ const OnnxOpRegistry &OnnxOpRegistry::get() {
     populateIndexingHandlers(r);
     populateConstantHandlers(r);
     populateTransformerHandlers(r);
+    populateScanHandlers(r);
     return r;
   }();
   return registry;
