@@ -267,10 +267,19 @@ FailureOr<SmallVector<Type>> GraphImporter::getArgumentTypes() {
         return failure();
       }
     }
-    for (int64_t d : shape)
+    int64_t elements = 1;
+    for (int64_t d : shape) {
       if (d < 0)
         return emitError(loc) << "graph input '" << name
                               << "' has a negative dimension " << d;
+      // The same limit as initializers (getTensorType), so that no element
+      // or byte count downstream overflows 64 bits.
+      if (d != 0 && elements > (int64_t(1) << 50) / d)
+        return emitError(loc) << "graph input '" << name << "' (shape "
+                              << formatShape(shape)
+                              << ") has more than 2^50 elements";
+      elements *= d;
+    }
     auto type = RankedTensorType::get(shape, elementType);
     auto value = define(name, type, loc);
     if (failed(value))
@@ -388,7 +397,9 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node) {
   }
 
   OnnxNode onnxNode(*this, node, name, opset, loc, inputs);
-  if (failed((*handler)(onnxNode))) {
+  // A handler that reported an error fails, even where it went on (e.g. an
+  // output name defined twice, reported by setOutput).
+  if (failed((*handler)(onnxNode)) || reported) {
     if (!reported)
       emitError(loc) << "failed to import " << node.op_type();
     return failure();
@@ -446,6 +457,9 @@ LogicalResult GraphImporter::checkDeclaredType(const OnnxValue &value,
 //===----------------------------------------------------------------------===//
 
 LogicalResult GraphImporter::importOutputs(func::FuncOp func) {
+  if (graph.output_size() == 0)
+    return emitError(fileLoc) << "the graph has no outputs; tfc compiles "
+                                 "graphs that produce at least one";
   SmallVector<Value> results;
   for (const auto &output : graph.output()) {
     Location loc = getNodeLoc(output.name());

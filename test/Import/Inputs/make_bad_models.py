@@ -3,7 +3,8 @@
 
 Run from anywhere: python3 test/Import/Inputs/make_bad_models.py
 Each model is the smallest graph that triggers one importer error; the lit
-tests in test/Import/errors-*.test check the exact messages. The outputs are
+tests in test/Import/errors.test and test/Bad/onnx.test check the exact
+messages. The outputs are
 committed, so the tests do not need the onnx package.
 """
 import os
@@ -105,6 +106,103 @@ def main():
                  [x], [y]).SerializeToString()
     with open(os.path.join(HERE, "truncated.onnx"), "wb") as f:
         f.write(good[: len(good) // 2])
+
+    bad_models_for_test_bad(x, y, good)
+
+
+def write_bytes(name, data):
+    with open(os.path.join(HERE, name), "wb") as f:
+        f.write(data)
+
+
+def flip_bit(data, offset, bit):
+    flipped = bytearray(data)
+    flipped[offset] ^= 1 << bit
+    return bytes(flipped)
+
+
+def bad_models_for_test_bad(x, y, good):
+    """The rest of the bad-input corpus (test/Bad/onnx.test checks these)."""
+    # Bit flips: one in the graph field's length (the protobuf no longer
+    # parses), one in the op type (it parses, as an op that does not exist).
+    graph_tag = good.index(b"\x3a")  # field 7 (graph), length-delimited
+    write_bytes("bitflip_length.onnx", flip_bit(good, graph_tag + 1, 6))
+    write_bytes("bitflip_op_type.onnx",
+                flip_bit(good, good.index(b"Relu") + 1, 0))
+    # An empty file parses as a ModelProto without a graph.
+    write_bytes("empty_file.onnx", b"")
+
+    # A graph with no nodes and no outputs.
+    save("empty_graph.onnx", model([], [], []))
+
+    # Duplicate value names: two nodes define 't'; two graph inputs 'x'.
+    save("duplicate_node_output.onnx", model(
+        [helper.make_node("Relu", ["x"], ["t"], name="first"),
+         helper.make_node("Neg", ["x"], ["t"], name="second"),
+         helper.make_node("Identity", ["t"], ["y"], name="out")], [x], [y]))
+    save("duplicate_graph_input.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu")], [x, x], [y]))
+
+    # Initializers whose payload does not match their shape: a constant (4
+    # floats, 12 bytes given) and a weight (32 floats, 64 bytes given).
+    short = TensorProto(name="c", data_type=TensorProto.FLOAT, dims=[4],
+                        raw_data=b"\0" * 12)
+    save("initializer_short_constant.onnx", model(
+        [helper.make_node("Add", ["x", "c"], ["y"], name="add")], [x], [y],
+        initializers=[short]))
+    short_weight = TensorProto(name="w", data_type=TensorProto.FLOAT,
+                               dims=[4, 8], raw_data=b"\0" * 64)
+    save("initializer_short_weight.onnx", model(
+        [helper.make_node("MatMul", ["x", "w"], ["y"], name="matmul")], [x],
+        [tensor("y", [2, 8])], initializers=[short_weight]))
+
+    # Negative and absurd dimensions: an initializer and a graph input with a
+    # negative dim, a weight of 2^40 elements without its 4 TiB of data, one
+    # of 2^60 elements, and graph inputs of 2^40 and 2^80 elements.
+    negative = TensorProto(name="c", data_type=TensorProto.FLOAT, dims=[-1])
+    save("negative_dim_initializer.onnx", model(
+        [helper.make_node("Add", ["x", "c"], ["y"], name="add")], [x], [y],
+        initializers=[negative]))
+    save("negative_dim_input.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+        [tensor("x", [2, -3])], [tensor("y", [2, -3])]))
+    huge = TensorProto(name="w", data_type=TensorProto.FLOAT,
+                       dims=[1 << 20, 1 << 20])
+    save("huge_weight_2e40.onnx", model(
+        [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+        [tensor("x", [1 << 20, 1 << 20])], [tensor("y", [1 << 20, 1 << 20])],
+        initializers=[huge]))
+    huger = TensorProto(name="w", data_type=TensorProto.FLOAT,
+                        dims=[1 << 30, 1 << 30])
+    save("huge_weight_2e60.onnx", model(
+        [helper.make_node("Relu", ["w"], ["y"], name="relu")], [],
+        [tensor("y", [1 << 30, 1 << 30])], initializers=[huger]))
+    save("huge_input_2e40.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+        [tensor("x", [1 << 20, 1 << 20])], [tensor("y", [1 << 20, 1 << 20])]))
+    save("huge_input_2e80.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+        [tensor("x", [1 << 40, 1 << 40])], [tensor("y", [1 << 40, 1 << 40])]))
+
+    # External data: a file that does not exist, and a 64-byte file for a
+    # 128-byte weight (with and without an explicit length).
+    def external_weight(location, length=None):
+        w = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[4, 8],
+                        data_location=TensorProto.EXTERNAL)
+        entries = [("location", location), ("offset", "0")]
+        if length is not None:
+            entries.append(("length", str(length)))
+        for key, value in entries:
+            entry = w.external_data.add()
+            entry.key, entry.value = key, value
+        return model(
+            [helper.make_node("MatMul", ["x", "w"], ["y"], name="matmul")],
+            [x], [tensor("y", [2, 8])], initializers=[w])
+    save("external_data_missing.onnx", external_weight("no_such_file.bin"))
+    write_bytes("external_data_short.bin", b"\0" * 64)
+    save("external_data_short.onnx", external_weight("external_data_short.bin"))
+    save("external_data_short_length.onnx",
+         external_weight("external_data_short.bin", length=128))
 
 
 if __name__ == "__main__":
