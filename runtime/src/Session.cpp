@@ -428,10 +428,16 @@ Status Session::checkDeviceRange(CUdeviceptr ptr, size_t bytes,
     return Status::success();
   CUdeviceptr start = 0;
   size_t size = 0;
-  TFC_RETURN_IF_ERROR(
-      cu.check(cu.pointerGetAttribute(
-                   &start, CU_POINTER_ATTRIBUTE_RANGE_START_ADDR, ptr),
-               "cuPointerGetAttribute", label));
+  // No allocation at `ptr` (NULL, a host pointer, freed memory) is a bad
+  // argument of the caller's, not a failure of the driver.
+  Status known = cu.check(
+      cu.pointerGetAttribute(&start, CU_POINTER_ATTRIBUTE_RANGE_START_ADDR,
+                             ptr),
+      "cuPointerGetAttribute", label);
+  if (known.failed())
+    return makeError(TFC_ERROR_INVALID_ARGUMENT, label, ": device address ",
+                     ptr, " is not in an allocation of this device (",
+                     known.message(), ")");
   TFC_RETURN_IF_ERROR(cu.check(
       cu.pointerGetAttribute(&size, CU_POINTER_ATTRIBUTE_RANGE_SIZE, ptr),
       "cuPointerGetAttribute", label));
