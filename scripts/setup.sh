@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing tfc needs on Debian 12: LLVM/MLIR 22,
-# libonnx, protobuf, ninja, ccache, GoogleTest (Debian packages) and the
+# libonnx, protobuf, ninja, ccache, GoogleTest, clang-22 with its sanitizer and
+# libFuzzer runtimes (for build-asan/ and fuzz/) (Debian packages) and the
 # Python packages the tests use (onnx, onnxruntime, numpy, pytest).
 # As root it installs what is missing; otherwise it prints the commands.
 set -euo pipefail
 
 DEB_PACKAGES=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   ninja-build ccache cmake g++ libonnx-dev libprotobuf-dev protobuf-compiler
-  libgtest-dev python3 python3-pip)
+  libgtest-dev python3 python3-pip clang-22 libclang-rt-22-dev)
 # ONNX's backend node tests, which test/Conformance runs.
 DEB_PACKAGES+=(libonnx-testdata)
 PY_PACKAGES=(onnx onnxruntime numpy pytest)

@@ -137,6 +137,8 @@ const char *tfcStatusName(tfcStatus status) {
     return "TFC_ERROR_CUDA";
   case TFC_ERROR_NOT_READY:
     return "TFC_ERROR_NOT_READY";
+  case TFC_STATUS_MAX_ENUM:
+    break;
   }
   return "TFC_ERROR_UNKNOWN";
 }

@@ -222,6 +222,10 @@ static LogicalResult importSlice(OnnxNode &node, bool attrForm) {
     if (step == 0)
       return node.emitError() << "Slice step for axis " << *axis
                               << " is 0";
+    // A step of at least the dimension selects one element at most; clamped,
+    // it keeps the size and stride arithmetic below within 64 bits.
+    step = std::clamp(step, -std::max<int64_t>(dim, 1),
+                      std::max<int64_t>(dim, 1));
     auto clampBound = [&](int64_t v, int64_t lo, int64_t hi) {
       if (v < 0)
         v = v < -dim ? lo : v + dim; // Saturating for INT64_MIN.

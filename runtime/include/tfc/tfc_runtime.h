@@ -61,7 +61,10 @@ typedef enum tfcStatus {
   TFC_ERROR_NO_COMPATIBLE_IMAGE = 10, /* no cubin/PTX in the artifact fits the
                                          device's arch */
   TFC_ERROR_CUDA = 11,                /* a CUDA driver call failed */
-  TFC_ERROR_NOT_READY = 12            /* e.g. run before every input is bound */
+  TFC_ERROR_NOT_READY = 12,           /* e.g. run before every input is bound */
+  /* Not a status: makes every int32 a value of the type, so that C++ code
+     may hold any int a C caller passes (tfcStatusName) without UB. */
+  TFC_STATUS_MAX_ENUM = 0x7fffffff
 } tfcStatus;
 
 /* "TFC_ERROR_CHECKSUM", ...; never NULL. */
