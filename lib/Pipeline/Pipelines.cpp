@@ -42,6 +42,8 @@ static std::string cudaToolkitPath(const CompileOptions &options) {
 /// Lowers the kernels of every gpu.module to the NVVM/LLVM dialects.
 static void addKernelToNvvmPasses(OpPassManager &pm) {
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  // Tensor-core, cp.async and ldmatrix ops of the kernel families first.
+  kernels.addPass(createConvertNVGPUToNVVMPass());
   kernels.addPass(createSCFToControlFlowPass());
   kernels.addPass(memref::createExpandStridedMetadataPass());
   kernels.addPass(createLowerAffinePass());
@@ -51,6 +53,7 @@ static void addKernelToNvvmPasses(OpPassManager &pm) {
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());
+  kernels.addPass(createExternDynamicSharedMemory());
 }
 
 void mlir::tfc::buildCompilePipeline(OpPassManager &pm,

@@ -7,8 +7,12 @@
 // Kernel ABI: the gpu.func takes one memref argument per fusion input, in
 // order, then one per fusion result; all memrefs have static shapes and the
 // identity layout (they become bare device pointers). The body is written with
-// gpu (thread/block ids), scf, arith, math and memref ops only, so that the
-// upstream NVVM lowering turns it into PTX.
+// gpu, scf, arith, math, memref and vector ops, plus nvgpu (cp.async,
+// ldmatrix) and nvvm (mma.sync, cp.async groups) in the tensor-core
+// families, so that the kernel pipeline (convert-nvgpu-to-nvvm, then the
+// upstream NVVM lowering) turns it into PTX. A kernel that uses dynamic
+// shared memory says how much in its LaunchConfig; the pipeline's
+// tfc-extern-dynamic-shared-memory pass makes that region `.extern`.
 //
 //===----------------------------------------------------------------------===//
 

@@ -51,7 +51,11 @@ def LowerFusionsToKernels : Pass<"tfc-lower-fusions-to-kernels",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect",
-                           "::mlir::math::MathDialect"];
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 def PlanMemory : Pass<"tfc-plan-memory", "::mlir::func::FuncOp"> {
@@ -71,6 +75,29 @@ def PlanMemory : Pass<"tfc-plan-memory", "::mlir::func::FuncOp"> {
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect"];
+}
+
+def ExternDynamicSharedMemory : Pass<"tfc-extern-dynamic-shared-memory",
+                                     "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Give the dynamic shared memory global external linkage and "
+                "1024-byte alignment";
+  let description = [{
+    `gpu.dynamic_shared_memory` lowers (convert-gpu-to-nvvm) to a zero-length
+    `llvm.mlir.global internal` in address space 3. LLVM's NVPTX backend
+    demotes such a global to a one-byte static `.shared` variable, so the
+    kernel's dynamic region overlaps its static shared variables (and TMA
+    with 128-byte swizzle needs 1024-byte alignment). Run after
+    convert-gpu-to-nvvm, this pass makes every zero-length address-space-3
+    global `external` with `alignment = 1024`, which NVPTX emits as
+    `.extern .shared .align 1024 .b8 name[]`: the dynamic region.
+
+    ```mlir
+    llvm.mlir.global internal @__dynamic_shmem__0() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<0 x i8>
+    // becomes
+    llvm.mlir.global external @__dynamic_shmem__0() {addr_space = 3 : i32, alignment = 1024 : i64} : !llvm.array<0 x i8>
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // TFC_CONVERSION_PASSES_TD

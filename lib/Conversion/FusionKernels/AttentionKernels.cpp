@@ -1,6 +1,8 @@
 //===- AttentionKernels.cpp - attention, one thread per query row ---------===//
 //
-// The walking-skeleton attention: one thread per query row (b, h, i) runs
+// 16-bit attention on tensor cores goes to FlashAttention.cpp. The rest
+// (f32, ALiBi, computed operands, head dims not a multiple of 16) runs
+// here: one thread per query row (b, h, i) runs
 // the online softmax over the keys it may see — a running maximum, the sum
 // of exponentials rescaled when the maximum grows, and an output accumulator
 // of Dv values in per-thread private memory rescaled alike — so the score
@@ -52,6 +54,8 @@ static FailureOr<scf::ForOp> emitLoop(
 FailureOr<LaunchConfig> mlir::tfc::emitAttentionKernel(OpBuilder &b,
                                                        KernelContext &ctx,
                                                        AttentionOp op) {
+  if (isFlashAttention(ctx, op))
+    return emitFlashAttentionKernel(b, ctx, op);
   Location loc = op.getLoc();
   if (op.getAlibi())
     return op.emitOpError("has no GPU kernel yet for alibi = true");
@@ -211,9 +215,11 @@ FailureOr<LaunchConfig> mlir::tfc::emitAttentionKernel(OpBuilder &b,
                              memref::LoadOp::create(b, loc, acc, ValueRange{d});
                          ElementIndex at = ElementIndex::fromIndices(
                              outType.getShape(), ValueRange{bi, h, i, d});
-                         ctx.emitter.storeValue(
-                             b, loc, arith::MulFOp::create(b, loc, a, inverse),
-                             op.getResult(), at);
+                         if (failed(ctx.storeAnchor(
+                                 b, loc, op.getResult(),
+                                 arith::MulFOp::create(b, loc, a, inverse),
+                                 at)))
+                           return fail();
                          return SmallVector<Value>();
                        });
       });

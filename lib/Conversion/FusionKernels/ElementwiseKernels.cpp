@@ -2,8 +2,10 @@
 //
 // The scalar rules of the elementwise ops (broadcasting arithmetic, compare,
 // where, activations, cast) for PointwiseEmitter, and the pointwise kernel
-// family: one thread per output element (grid-stride loop, 256 threads per
-// block), evaluating the whole fusion body at that element. It serves
+// family: one thread per 16 bytes of output (grid-stride loop, 256 threads
+// per block; up to 8 consecutive elements along the last dimension, read and
+// written with vector accesses where operands do not broadcast along it),
+// evaluating the whole fusion body at those elements. It serves
 // elementwise chains and the index-mapping ops (StructuralKernels.cpp)
 // alike. Floats narrower than 32 bits are computed in f32; a cast to such a
 // type rounds to it and widens back, so chains keep the cast's rounding.
@@ -297,31 +299,42 @@ FailureOr<LaunchConfig> mlir::tfc::emitPointwiseKernel(OpBuilder &b,
   for (auto [i, type] : llvm::enumerate(ctx.fusion.getResultTypes()))
     groups[cast<RankedTensorType>(type).getShape()].push_back(i);
 
-  auto yield = cast<YieldOp>(ctx.fusion.getBodyBlock().getTerminator());
-  int64_t maxCount = 1;
+  int64_t maxThreads = 1;
   for (auto &[shape, results] : groups) {
-    int64_t count = numElements(shape);
-    maxCount = std::max(maxCount, count);
+    // Each thread handles `width` consecutive elements: one 16-byte access
+    // per operand that does not broadcast along the last dimension.
+    int64_t width = shape.empty() ? 1 : 16;
+    for (unsigned i : results)
+      width = std::min(
+          width, shape.empty()
+                     ? 1
+                     : vectorWidthFor(cast<RankedTensorType>(
+                                          ctx.fusion.getResultTypes()[i])
+                                          .getElementType(),
+                                      shape.back()));
+    int64_t count = numElements(shape) / width;
+    maxThreads = std::max(maxThreads, count);
     LogicalResult status = success();
-    emitGridStrideLoop(b, loc, count, kPointwiseBlockSize,
-                       [&](OpBuilder &b, Location loc, Value linear) {
-                         ElementIndex at =
-                             ElementIndex::fromLinear(shape, linear);
-                         for (unsigned i : results) {
-                           FailureOr<Value> scalar =
-                               ctx.emitter.emit(b, yield.getValues()[i], at);
-                           if (failed(scalar)) {
-                             status = failure();
-                             return;
-                           }
-                           ctx.emitter.storeResult(b, loc, *scalar, i, at);
-                         }
-                       });
+    emitGridStrideLoop(
+        b, loc, count, kPointwiseBlockSize,
+        [&](OpBuilder &b, Location loc, Value i) {
+          Value linear =
+              width == 1 ? i
+                         : arith::MulIOp::create(b, loc, i,
+                                                 indexConstant(b, loc, width))
+                               .getResult();
+          VectorGroup group;
+          group.width = width;
+          SmallVector<ElementIndex> lanes = makeLanes(
+              b, loc, ElementIndex::fromLinear(shape, linear), group);
+          if (failed(ctx.emitter.emitAndStoreResults(b, loc, lanes, results)))
+            status = failure();
+        });
     if (failed(status))
       return failure();
   }
   LaunchConfig config;
   config.block = {kPointwiseBlockSize, 1, 1};
-  config.grid = {ceilDiv(maxCount, kPointwiseBlockSize), 1, 1};
+  config.grid = {ceilDiv(maxThreads, kPointwiseBlockSize), 1, 1};
   return finishLaunch(ctx, config);
 }

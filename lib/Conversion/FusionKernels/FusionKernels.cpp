@@ -6,8 +6,12 @@
 //   1. every op is pointwise (elementwise or index-mapping): the pointwise
 //      family, one thread per output element;
 //   2. exactly one anchor op (matmul, softmax, layer_norm, rms_norm, reduce,
-//      attention) whose results are what the fusion returns, fed by pointwise
-//      ops or body arguments: that anchor's family;
+//      attention) fed by pointwise ops or body arguments, whose result is
+//      what the fusion returns, directly or through an elementwise epilogue
+//      (ops of the anchor's result shape that use it, e.g. bias add, GELU,
+//      residual add, cast): that anchor's family, which computes the
+//      anchor's result per output element and hands it to the epilogue
+//      (KernelContext::storeAnchor) before the store;
 //   3. anything else: an error naming the op or the combination.
 //
 //===----------------------------------------------------------------------===//
@@ -16,6 +20,7 @@
 
 #include "KernelFamilies.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -84,6 +89,68 @@ static void clearBody(Block *entry) {
   }
 }
 
+LogicalResult KernelContext::storeAnchor(OpBuilder &b, Location loc,
+                                         Value anchorResult,
+                                         ArrayRef<Value> scalars,
+                                         MutableArrayRef<ElementIndex> lanes) {
+  // The anchor's result as the epilogue sees it: rounded to its element
+  // type (a bf16 matmul's epilogue adds the bias to a bf16 product).
+  Type elementType =
+      cast<RankedTensorType>(anchorResult.getType()).getElementType();
+  for (auto [scalar, at] : llvm::zip_equal(scalars, lanes))
+    at.cache[anchorResult] =
+        toComputeType(b, loc, toStorageType(b, loc, scalar, elementType));
+  return emitter.emitAndStoreResults(b, loc, lanes);
+}
+
+LogicalResult KernelContext::storeAnchor(OpBuilder &b, Location loc,
+                                         Value anchorResult, Value scalar,
+                                         ElementIndex &at) {
+  return storeAnchor(b, loc, anchorResult, ArrayRef<Value>{scalar},
+                     MutableArrayRef<ElementIndex>(at));
+}
+
+static bool isIndexMapping(Operation *op) {
+  return isa<ExpandOp, ReshapeOp, TransposeOp, SliceOp, ConcatOp, SplitOp,
+             GatherOp, RopeOp>(op);
+}
+
+/// Checks the epilogue of `anchor`: every op that uses its result, directly
+/// or not, is elementwise with the anchor's result shape (so it is computed
+/// at the anchor's own output element), and every fusion result is the
+/// anchor's result or such an op's.
+static LogicalResult verifyEpilogue(FusionOp fusion, Operation *anchor) {
+  Value anchorResult = anchor->getResult(0);
+  auto anchorShape = cast<RankedTensorType>(anchorResult.getType()).getShape();
+  llvm::SmallPtrSet<Value, 8> derived = {anchorResult};
+  Block &body = fusion.getBodyBlock();
+  for (Operation &op : body.without_terminator()) {
+    if (&op == anchor ||
+        llvm::none_of(op.getOperands(),
+                      [&](Value v) { return derived.contains(v); }))
+      continue;
+    if (isIndexMapping(&op))
+      return op.emitOpError("has no GPU kernel yet in the epilogue of ")
+             << anchor->getName()
+             << ": only elementwise ops can follow it in a fusion";
+    auto type = cast<RankedTensorType>(op.getResult(0).getType());
+    if (type.getShape() != anchorShape)
+      return op.emitOpError("has no GPU kernel yet in the epilogue of ")
+             << anchor->getName() << ": its result type " << type
+             << " is not the shape of the anchor's result "
+             << anchorResult.getType();
+    derived.insert(op.getResult(0));
+  }
+  auto yield = cast<YieldOp>(body.getTerminator());
+  for (Value v : yield.getValues())
+    if (!derived.contains(v))
+      return fusion.emitOpError("has no GPU kernel yet: a fusion with ")
+             << anchor->getName()
+             << " can only return that op's result or elementwise ops "
+                "applied to it";
+  return success();
+}
+
 static bool isAnchor(Operation *op) {
   return isa<MatmulOp, SoftmaxOp, LayerNormOp, RmsNormOp, ReduceOp,
              AttentionOp>(op);
@@ -114,16 +181,8 @@ FailureOr<LaunchConfig> mlir::tfc::emitFusionKernel(FusionOp fusion,
                           [&](Operation *op) { diag << op->getName(); });
     return diag;
   }
-  auto yield = cast<YieldOp>(body.getTerminator());
-  if (anchors.size() == 1) {
-    Operation *anchor = anchors.front();
-    for (Value v : yield.getValues())
-      if (v.getDefiningOp() != anchor)
-        return fusion.emitOpError("has no GPU kernel yet: a fusion with ")
-               << anchor->getName()
-               << " can only return that op's results (epilogues are not "
-                  "supported yet)";
-  }
+  if (anchors.size() == 1 && failed(verifyEpilogue(fusion, anchors.front())))
+    return failure();
 
   FailureOr<Block *> entry = prepareEntryBlock(func);
   if (failed(entry))

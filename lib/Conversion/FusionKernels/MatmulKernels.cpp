@@ -1,12 +1,14 @@
 //===- MatmulKernels.cpp - batched matmul, one thread per output ---------===//
 //
-// The walking-skeleton matmul: one thread per output element of
+// 16-bit matmuls that tensor cores can take go to TensorCoreMatmul.cpp.
+// Everything else (f32, integers, operands computed by prologue ops,
+// unaligned rows, pre-sm_80 targets) runs here: one thread per output
+// element of
 // `[..., M, N]` loops over K and accumulates in the accumulator type (f32
 // for floats unless the op says otherwise). Batch dimensions broadcast, the
 // transpose flags swap the index order of an operand, and operands may be
 // computed by pointwise ops of the same fusion (a cast or a transpose in
-// front of the matmul costs no extra kernel). No tiling, shared memory or
-// tensor cores yet: correctness first, the tiled families come later.
+// front of the matmul costs no extra kernel).
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,6 +38,8 @@ static Type getAccumulatorType(MatmulOp op) {
 
 FailureOr<LaunchConfig>
 mlir::tfc::emitMatmulKernel(OpBuilder &b, KernelContext &ctx, MatmulOp op) {
+  if (isTensorCoreMatmul(ctx, op))
+    return emitTensorCoreMatmulKernel(b, ctx, op);
   Location loc = op.getLoc();
   auto lhsType = op.getLhs().getType();
   auto rhsType = op.getRhs().getType();
@@ -107,7 +111,8 @@ mlir::tfc::emitMatmulKernel(OpBuilder &b, KernelContext &ctx, MatmulOp op) {
         }
         Value result = convertScalar(b, loc, loop.getResult(0), accType,
                                      outType.getElementType());
-        ctx.emitter.storeValue(b, loc, result, op.getResult(), at);
+        if (failed(ctx.storeAnchor(b, loc, op.getResult(), result, at)))
+          status = failure();
       });
   if (failed(status))
     return failure();

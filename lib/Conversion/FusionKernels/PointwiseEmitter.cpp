@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -51,15 +52,65 @@ Value mlir::tfc::floatConstant(OpBuilder &b, Location loc, Type type,
 //===----------------------------------------------------------------------===//
 
 ArrayRef<Value> ElementIndex::getIndices(OpBuilder &b, Location loc) {
+  if (indices.empty() && !shape.empty() && group) {
+    if (group->baseIndices.empty())
+      group->baseIndices = delinearize(b, loc, group->baseLinear, shape);
+    indices = group->baseIndices;
+    if (lane != 0)
+      indices.back() = arith::AddIOp::create(b, loc, indices.back(),
+                                             indexConstant(b, loc, lane));
+  }
   if (indices.empty() && !shape.empty())
     indices = delinearize(b, loc, linear, shape);
   return indices;
 }
 
 Value ElementIndex::getLinear(OpBuilder &b, Location loc) {
+  if (!linear && group) {
+    if (!group->baseLinear)
+      group->baseLinear = linearize(b, loc, group->baseIndices, shape);
+    linear = lane == 0 ? group->baseLinear
+                       : arith::AddIOp::create(b, loc, group->baseLinear,
+                                               indexConstant(b, loc, lane))
+                             .getResult();
+  }
   if (!linear)
     linear = linearize(b, loc, indices, shape);
   return linear;
+}
+
+SmallVector<ElementIndex> mlir::tfc::makeLanes(OpBuilder &b, Location loc,
+                                               ElementIndex base,
+                                               VectorGroup &group) {
+  SmallVector<ElementIndex> lanes;
+  if (group.width == 1) {
+    lanes.push_back(std::move(base));
+    return lanes;
+  }
+  group.baseIndices = base.indices;
+  group.baseLinear = base.linear;
+  for (int64_t k = 0; k < group.width; ++k) {
+    ElementIndex lane;
+    lane.shape = base.shape;
+    lane.group = &group;
+    lane.lane = k;
+    if (base.linear)
+      lane.getLinear(b, loc);
+    if (k == 0)
+      lane.indices = base.indices;
+    lanes.push_back(std::move(lane));
+  }
+  return lanes;
+}
+
+int64_t mlir::tfc::vectorWidthFor(Type elementType, int64_t lastDim) {
+  if (!elementType.isIntOrFloat() || elementType.getIntOrFloatBitWidth() < 8 ||
+      elementType.getIntOrFloatBitWidth() % 8 != 0)
+    return 1;
+  int64_t width = 16 / (elementType.getIntOrFloatBitWidth() / 8);
+  while (width > 1 && lastDim % width != 0)
+    width /= 2;
+  return std::max<int64_t>(width, 1);
 }
 
 SmallVector<Value> ElementIndex::projectTo(OpBuilder &b, Location loc,
@@ -106,8 +157,68 @@ SmallVector<Value> PointwiseEmitter::accessIndices(OpBuilder &b, Location loc,
   return at.projectTo(b, loc, type.getShape());
 }
 
+/// Byte alignment of a vector access of `width` elements of `elementType`
+/// at an element offset that is a multiple of `width` (kernel arguments are
+/// at least 16-byte aligned: arena offsets and device allocations are).
+static int64_t vectorAlignment(Type elementType, int64_t width) {
+  return std::min<int64_t>(16, width * elementType.getIntOrFloatBitWidth() / 8);
+}
+
+/// Whether vector accesses of `type` are plain memory accesses (i1 memrefs
+/// are one byte per element but vector<Nxi1> is bit-packed).
+static bool isVectorizableElement(Type type) {
+  return type.isIntOrFloat() && type.getIntOrFloatBitWidth() % 8 == 0;
+}
+
+/// Lane 0 of `lane`'s group, sharing the group's index values.
+static ElementIndex groupBase(const ElementIndex &lane) {
+  ElementIndex base;
+  base.shape = lane.shape;
+  base.group = lane.group;
+  base.lane = 0;
+  base.indices = lane.group->baseIndices;
+  base.linear = lane.group->baseLinear;
+  return base;
+}
+
+Value PointwiseEmitter::loadThroughGroup(OpBuilder &b, Location loc,
+                                         Value buffer, ElementIndex &at) {
+  VectorGroup *group = at.group;
+  auto type = cast<MemRefType>(buffer.getType());
+  if (!group || group->width == 1 || !isVectorizableElement(type.getElementType()))
+    return Value();
+  // Loads are emitted where the first lane needs them; every lane of a
+  // group is emitted in the same block (makeLanes' contract).
+  bool broadcastsLastDim = type.getRank() == 0 || type.getShape().back() == 1;
+  if (broadcastsLastDim && at.shape.back() != 1) {
+    Value &scalar = group->uniformLoads[buffer];
+    if (!scalar) {
+      Value accessed;
+      ElementIndex base = groupBase(at);
+      SmallVector<Value> indices = accessIndices(b, loc, buffer, base, accessed);
+      scalar = memref::LoadOp::create(b, loc, accessed, indices);
+    }
+    return scalar;
+  }
+  if (type.getShape().back() != at.shape.back())
+    return Value();
+  Value &vector = group->vectorLoads[buffer];
+  if (!vector) {
+    Value accessed;
+    ElementIndex base = groupBase(at);
+    SmallVector<Value> indices = accessIndices(b, loc, buffer, base, accessed);
+    auto vectorType = VectorType::get({group->width}, type.getElementType());
+    vector = vector::LoadOp::create(
+        b, loc, vectorType, accessed, indices, /*nontemporal=*/false,
+        llvm::MaybeAlign(vectorAlignment(type.getElementType(), group->width)));
+  }
+  return vector::ExtractOp::create(b, loc, vector, ArrayRef<int64_t>{at.lane});
+}
+
 Value PointwiseEmitter::load(OpBuilder &b, Location loc, Value buffer,
                              ElementIndex &at) {
+  if (Value v = loadThroughGroup(b, loc, buffer, at))
+    return v;
   Value accessed;
   SmallVector<Value> indices = accessIndices(b, loc, buffer, at, accessed);
   return memref::LoadOp::create(b, loc, accessed, indices);
@@ -129,6 +240,52 @@ void PointwiseEmitter::storeValue(OpBuilder &b, Location loc, Value scalar,
   for (auto [i, yielded] : llvm::enumerate(yield.getValues()))
     if (yielded == value)
       storeResult(b, loc, scalar, i, at);
+}
+
+void PointwiseEmitter::storeResultLanes(OpBuilder &b, Location loc,
+                                        ArrayRef<Value> scalars,
+                                        unsigned resultNumber,
+                                        MutableArrayRef<ElementIndex> lanes) {
+  Value buffer = getResultBuffer(resultNumber);
+  Type elementType = cast<MemRefType>(buffer.getType()).getElementType();
+  VectorGroup *group = lanes.front().group;
+  if (lanes.size() == 1 || !group || !isVectorizableElement(elementType)) {
+    for (auto [scalar, at] : llvm::zip_equal(scalars, lanes))
+      storeResult(b, loc, scalar, resultNumber, at);
+    return;
+  }
+  SmallVector<Value> stored;
+  for (Value scalar : scalars)
+    stored.push_back(toStorageType(b, loc, scalar, elementType));
+  auto vectorType =
+      VectorType::get({static_cast<int64_t>(stored.size())}, elementType);
+  Value vector = vector::FromElementsOp::create(b, loc, vectorType, stored);
+  Value accessed;
+  ElementIndex base = groupBase(lanes.front());
+  SmallVector<Value> indices = accessIndices(b, loc, buffer, base, accessed);
+  vector::StoreOp::create(
+      b, loc, vector, accessed, indices, /*nontemporal=*/false,
+      llvm::MaybeAlign(vectorAlignment(elementType, stored.size())));
+}
+
+LogicalResult
+PointwiseEmitter::emitAndStoreResults(OpBuilder &b, Location loc,
+                                      MutableArrayRef<ElementIndex> lanes,
+                                      ArrayRef<unsigned> only) {
+  auto yield = cast<YieldOp>(fusion.getBodyBlock().getTerminator());
+  for (auto [i, value] : llvm::enumerate(yield.getValues())) {
+    if (!only.empty() && !llvm::is_contained(only, i))
+      continue;
+    SmallVector<Value> scalars;
+    for (ElementIndex &at : lanes) {
+      FailureOr<Value> scalar = emit(b, value, at);
+      if (failed(scalar))
+        return failure();
+      scalars.push_back(*scalar);
+    }
+    storeResultLanes(b, loc, scalars, i, lanes);
+  }
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

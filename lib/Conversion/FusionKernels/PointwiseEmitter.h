@@ -55,6 +55,24 @@ Value floatConstant(OpBuilder &b, Location loc, Type type, double value);
 // Element positions
 //===----------------------------------------------------------------------===//
 
+struct ElementIndex;
+
+/// `width` consecutive elements along the last dimension evaluated together
+/// (the lanes of one thread's 16-byte access). Lane 0 sits at a last-dim
+/// index that is a multiple of `width`, and the last dimension is a multiple
+/// of `width`, so an operand that does not broadcast along the last
+/// dimension is read with one aligned vector load per group (cached here)
+/// and an operand that does broadcast along it with one scalar load.
+struct VectorGroup {
+  int64_t width = 1;
+  /// Per-dimension indices of lane 0.
+  SmallVector<Value> baseIndices;
+  /// Row-major linear position of lane 0, when known.
+  Value baseLinear;
+  DenseMap<Value, Value> vectorLoads;  // kernel argument -> vector
+  DenseMap<Value, Value> uniformLoads; // kernel argument -> scalar
+};
+
 /// One element position over `shape`, at which tensor values whose shapes
 /// broadcast to `shape` are evaluated. Holds the row-major linear position,
 /// the per-dimension indices, or both; the missing form is computed on first
@@ -67,6 +85,9 @@ struct ElementIndex {
   Value linear;
   SmallVector<Value> indices;
   DenseMap<Value, Value> cache;
+  /// Set for the lanes of a VectorGroup (see makeLanes).
+  VectorGroup *group = nullptr;
+  int64_t lane = 0;
 
   static ElementIndex fromLinear(ArrayRef<int64_t> shape, Value linear) {
     ElementIndex at;
@@ -90,6 +111,16 @@ struct ElementIndex {
   SmallVector<Value> projectTo(OpBuilder &b, Location loc,
                                ArrayRef<int64_t> shape);
 };
+
+/// The `group.width` lanes starting at `base` (whose last-dim index must be
+/// a multiple of the width; `base.shape.back()` too). `group` must outlive
+/// the lanes. With width 1 the single lane is `base` itself.
+SmallVector<ElementIndex> makeLanes(OpBuilder &b, Location loc,
+                                    ElementIndex base, VectorGroup &group);
+
+/// The largest number of elements of `elementType` (at most 16 bytes, a
+/// power of two) that divides `lastDim`; 1 for i1 and odd sizes.
+int64_t vectorWidthFor(Type elementType, int64_t lastDim);
 
 //===----------------------------------------------------------------------===//
 // PointwiseEmitter
@@ -122,6 +153,23 @@ public:
   void storeValue(OpBuilder &b, Location loc, Value scalar, Value value,
                   ElementIndex &at);
 
+  /// Stores one compute-type scalar per lane into fusion result
+  /// `resultNumber`: one aligned vector store when the lanes form a group of
+  /// more than one element, scalar stores otherwise.
+  void storeResultLanes(OpBuilder &b, Location loc, ArrayRef<Value> scalars,
+                        unsigned resultNumber,
+                        MutableArrayRef<ElementIndex> lanes);
+
+  /// Evaluates every fusion result at `lanes` (positions over the results'
+  /// shape; see makeLanes) and stores it. Values already in the lanes'
+  /// memo (an anchor's result, seeded by its kernel family) are not
+  /// recomputed: that is how an elementwise epilogue runs on an anchor's
+  /// result before the store.
+  /// With `only` non-empty, just those results.
+  LogicalResult emitAndStoreResults(OpBuilder &b, Location loc,
+                                    MutableArrayRef<ElementIndex> lanes,
+                                    ArrayRef<unsigned> only = {});
+
   /// The kernel argument that holds body argument `i`, and fusion result `i`.
   Value getInputBuffer(unsigned i) { return func.getArgument(i); }
   Value getResultBuffer(unsigned i) {
@@ -129,8 +177,13 @@ public:
   }
 
 private:
-  /// Loads kernel argument `buffer` at `at` (projected onto its shape).
+  /// Loads kernel argument `buffer` at `at` (projected onto its shape);
+  /// through the lane's group when `at` is a lane.
   Value load(OpBuilder &b, Location loc, Value buffer, ElementIndex &at);
+  /// The group load of `buffer` for lane `at`, or null when `buffer` cannot
+  /// be read through the group.
+  Value loadThroughGroup(OpBuilder &b, Location loc, Value buffer,
+                         ElementIndex &at);
   /// The indices at which `buffer` is accessed for `at`, or a single linear
   /// index into its flat view when `at` covers exactly its shape.
   SmallVector<Value> accessIndices(OpBuilder &b, Location loc, Value buffer,

@@ -1,6 +1,8 @@
 //===- RowKernels.cpp - softmax, norms and reductions -----------*- C++ -*-===//
 //
-// The row family: one thread block per row (softmax along any axis, the
+// Rows that fit in registers (softmax over the last axis, layer_norm,
+// rms_norm) go to RegisterRowKernels.cpp: one read, one write. What is left
+// is streamed here, and tfc.reduce: one thread block per row (softmax along any axis, the
 // normalised trailing dims of layer_norm and rms_norm, the reduced elements
 // of one output of tfc.reduce). Threads stride over the row, keep partial
 // results in the compute type (f32 for 16-bit floats), and combine them with
@@ -154,6 +156,9 @@ mlir::tfc::emitSoftmaxKernel(OpBuilder &b, KernelContext &ctx, SoftmaxOp op) {
   auto type = op.getType();
   ArrayRef<int64_t> shape = type.getShape();
   int64_t axis = op.getAxis();
+  if (axis == type.getRank() - 1)
+    if (std::optional<RowConfig> rows = planRegisterRows(ctx, op, axis))
+      return emitRegisterRowKernel(b, ctx, op, axis, *rows);
   int64_t length = shape[axis];
   SmallVector<int64_t> outerShape(shape);
   outerShape.erase(outerShape.begin() + axis);
@@ -216,10 +221,9 @@ mlir::tfc::emitSoftmaxKernel(OpBuilder &b, KernelContext &ctx, SoftmaxOp op) {
             Value e = math::ExpOp::create(
                 b, loc, arith::SubFOp::create(b, loc, x, rowMax));
             ElementIndex at = elementAt(j);
-            ctx.emitter.storeValue(b, loc,
+            return ctx.storeAnchor(b, loc, op.getResult(),
                                    arith::MulFOp::create(b, loc, e, inverse),
-                                   op.getResult(), at);
-            return success();
+                                   at);
           })))
     return failure();
   return rowLaunch(ctx, rows, blockSize);
@@ -302,14 +306,15 @@ static LogicalResult writeRow(
         FailureOr<Value> y = finish(b, loc, *x, param);
         if (failed(y))
           return failure();
-        ctx.emitter.storeValue(b, loc, *y, op->getResult(0), at);
-        return success();
+        return ctx.storeAnchor(b, loc, op->getResult(0), *y, at);
       });
 }
 
 FailureOr<LaunchConfig> mlir::tfc::emitLayerNormKernel(OpBuilder &b,
                                                        KernelContext &ctx,
                                                        LayerNormOp op) {
+  if (std::optional<RowConfig> config = planRegisterRows(ctx, op, op.getAxis()))
+    return emitRegisterRowKernel(b, ctx, op, op.getAxis(), *config);
   Location loc = op.getLoc();
   auto type = cast<RankedTensorType>(op.getType());
   Type t = getComputeType(type.getElementType());
@@ -362,6 +367,8 @@ FailureOr<LaunchConfig> mlir::tfc::emitLayerNormKernel(OpBuilder &b,
 
 FailureOr<LaunchConfig>
 mlir::tfc::emitRmsNormKernel(OpBuilder &b, KernelContext &ctx, RmsNormOp op) {
+  if (std::optional<RowConfig> config = planRegisterRows(ctx, op, op.getAxis()))
+    return emitRegisterRowKernel(b, ctx, op, op.getAxis(), *config);
   Location loc = op.getLoc();
   auto type = cast<RankedTensorType>(op.getType());
   Type t = getComputeType(type.getElementType());
@@ -547,8 +554,9 @@ mlir::tfc::emitReduceKernel(OpBuilder &b, KernelContext &ctx, ReduceOp op) {
                 b, loc,
                 info.combine(b, loc, loop.getRegionIterArgs().front(), x));
           }
-          ctx.emitter.storeValue(b, loc, finish(b, loc, loop.getResult(0)),
-                                 op.getResult(), at);
+          if (failed(ctx.storeAnchor(b, loc, op.getResult(),
+                                     finish(b, loc, loop.getResult(0)), at)))
+            status = failure();
         });
     if (failed(status))
       return failure();
@@ -582,7 +590,9 @@ mlir::tfc::emitReduceKernel(OpBuilder &b, KernelContext &ctx, ReduceOp op) {
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifFirst.thenBlock());
-    ctx.emitter.storeValue(b, loc, finish(b, loc, total), op.getResult(), at);
+    if (failed(ctx.storeAnchor(b, loc, op.getResult(), finish(b, loc, total),
+                               at)))
+      return failure();
   }
   return rowLaunch(ctx, outCount, blockSize);
 }

@@ -3,8 +3,10 @@
 // RUN: %if ptxas %{ tfc-opt %s %kernels-to-cubin | FileCheck %s --check-prefix=CUBIN %}
 // RUN: %if kernel-simulator %{ %python %S/Inputs/simulate_kernels.py %s --opt tfc-opt --reference %reference-executor --int-high 2 | FileCheck %s --check-prefix=SIM %}
 
-// Attention: one thread per query row, online softmax over the keys, the
-// query row and the output accumulator in private memory.
+// Attention. 16-bit q, k, v with head dims a multiple of 16 on sm_80+: the
+// flash form on tensor cores (FlashAttention.cpp; cases 3-5). Otherwise:
+// one thread per query row, online softmax over the keys, the query row and
+// the output accumulator in private memory (cases 0-2).
 
 // CHECK-LABEL: gpu.func @attention_basic_0
 // CHECK-SAME: private(%[[Q:.*]] : memref<16xf32, #gpu.address_space<private>>, %[[ACC:.*]] : memref<16xf32, #gpu.address_space<private>>)
@@ -76,15 +78,96 @@ func.func @attention_window_mqa_bf16(%q: tensor<1x3x9x4xbf16>, %k: tensor<1x1x9x
   return %0 : tensor<1x3x9x4xbf16>
 }
 
-// PTX-NOT: {{\.extern|__nv_}}
-// PTX: .visible .entry attention_basic_0(
+// Flash form, causal: one block of 64 query rows (4 warps of 16) per
+// (batch, head); Q fragments loaded once, K and V double-buffered, scores
+// and P in registers, the online softmax's row statistics reduced over the
+// 4 lanes of a row (xor 1, 2).
+// CHECK-LABEL: gpu.func @flash_causal_bf16_3
+// CHECK-SAME: tfc.block = array<i64: 128, 1, 1>
+// CHECK-SAME: tfc.grid = array<i64: 1, 2, 1>
+// CHECK: gpu.dynamic_shared_memory
+// CHECK: nvgpu.device_async_copy {{.*}} : memref<1x2x20x16xbf16> to memref<1x64x24xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvvm.cp.async.wait.group 1
+// CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false} : memref<1x64x24xbf16
+// CHECK: scf.for {{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// CHECK: nvgpu.device_async_copy {{.*}} : memref<1x2x20x16xbf16> to memref<2x64x24xbf16
+// CHECK-COUNT-8: nvvm.mma.sync
+// CHECK: arith.cmpi sle
+// CHECK: gpu.shuffle xor %{{.*}}, %c1_i32{{[_0-9]*}}, %c32_i32
+// CHECK: gpu.shuffle xor %{{.*}}, %c2_i32{{[_0-9]*}}, %c32_i32
+// CHECK: math.exp2
+// CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
+// CHECK: nvvm.mma.sync
+// CHECK: scf.yield
+// CHECK: arith.divf
+// CHECK: vector.store %{{.*}} {alignment = 4 : i64} : memref<1x2x20x16xbf16>, vector<2xbf16>
+func.func @flash_causal_bf16(%q: tensor<1x2x20x16xbf16>, %k: tensor<1x2x20x16xbf16>, %v: tensor<1x2x20x16xbf16>) -> tensor<1x2x20x16xbf16> {
+  %0 = tfc.fusion "attention" (%q, %k, %v) : (tensor<1x2x20x16xbf16>, tensor<1x2x20x16xbf16>, tensor<1x2x20x16xbf16>) -> tensor<1x2x20x16xbf16> {
+  ^bb0(%a: tensor<1x2x20x16xbf16>, %b: tensor<1x2x20x16xbf16>, %c: tensor<1x2x20x16xbf16>):
+    %1 = tfc.attention %a, %b, %c {scale = 0.25 : f32, causal = true} : (tensor<1x2x20x16xbf16>, tensor<1x2x20x16xbf16>, tensor<1x2x20x16xbf16>) -> tensor<1x2x20x16xbf16>
+    tfc.yield %1 : tensor<1x2x20x16xbf16>
+  }
+  return %0 : tensor<1x2x20x16xbf16>
+}
+
+// Sliding window + causal with more keys than queries (the diagonal
+// shifted by 60), an additive mask, an epilogue, two KV tiles of 64 and a
+// pinned tile of two warps owning 32 rows each (two m-tiles: K and V
+// fragments shared by both).
+// CHECK-LABEL: gpu.func @flash_window_mask_two_tiles_per_warp_4
+// CHECK-SAME: tfc.block = array<i64: 64, 1, 1>
+// CHECK-SAME: tfc.grid = array<i64: 2, 1, 2>
+// CHECK: scf.for
+// CHECK: nvgpu.ldmatrix {{.*}} : memref<1x64x24xbf16
+// CHECK: nvgpu.ldmatrix {{.*}} : memref<1x64x24xbf16
+// CHECK: nvgpu.ldmatrix {{.*}} : memref<2x64x24xbf16
+// CHECK-COUNT-2: nvvm.mma.sync
+// CHECK: memref.load %{{.*}} : memref<1x1x70x130xbf16>
+// CHECK: arith.cmpi sge
+func.func @flash_window_mask_two_tiles_per_warp(%q: tensor<2x1x70x16xbf16>, %k: tensor<2x1x130x16xbf16>, %v: tensor<2x1x130x32xbf16>, %m: tensor<1x1x70x130xbf16>) -> tensor<2x1x70x32xbf16> {
+  %0 = tfc.fusion "attention" (%q, %k, %v, %m) : (tensor<2x1x70x16xbf16>, tensor<2x1x130x16xbf16>, tensor<2x1x130x32xbf16>, tensor<1x1x70x130xbf16>) -> tensor<2x1x70x32xbf16> {
+  ^bb0(%a: tensor<2x1x70x16xbf16>, %b: tensor<2x1x130x16xbf16>, %c: tensor<2x1x130x32xbf16>, %d: tensor<1x1x70x130xbf16>):
+    %1 = tfc.attention %a, %b, %c, mask %d {scale = 0.25 : f32, causal = true, window = 50 : i64, tfc.tile = array<i64: 64, 64, 2, 2>} : (tensor<2x1x70x16xbf16>, tensor<2x1x130x16xbf16>, tensor<2x1x130x32xbf16>, tensor<1x1x70x130xbf16>) -> tensor<2x1x70x32xbf16>
+    %2 = tfc.add %1, %1 : (tensor<2x1x70x32xbf16>, tensor<2x1x70x32xbf16>) -> tensor<2x1x70x32xbf16>
+    tfc.yield %2 : tensor<2x1x70x32xbf16>
+  }
+  return %0 : tensor<2x1x70x32xbf16>
+}
+
+// Head dim 128, f16, GQA (two query heads per key/value head), keys off
+// the tile (40 of 32).
+// CHECK-LABEL: gpu.func @flash_d128_f16_gqa_5
+// CHECK: arith.divui %{{.*}}, %c2
+// CHECK: nvvm.mma.sync {{.*}} : (vector<2xf16>, vector<2xf16>, f32)
+func.func @flash_d128_f16_gqa(%q: tensor<1x2x24x128xf16>, %k: tensor<1x1x40x128xf16>, %v: tensor<1x1x40x128xf16>) -> tensor<1x2x24x128xf16> {
+  %0 = tfc.fusion "attention" (%q, %k, %v) : (tensor<1x2x24x128xf16>, tensor<1x1x40x128xf16>, tensor<1x1x40x128xf16>) -> tensor<1x2x24x128xf16> {
+  ^bb0(%a: tensor<1x2x24x128xf16>, %b: tensor<1x1x40x128xf16>, %c: tensor<1x1x40x128xf16>):
+    %1 = tfc.attention %a, %b, %c {scale = 0.088 : f32, tfc.tile = array<i64: 32, 32, 1, 2>} : (tensor<1x2x24x128xf16>, tensor<1x1x40x128xf16>, tensor<1x1x40x128xf16>) -> tensor<1x2x24x128xf16>
+    tfc.yield %1 : tensor<1x2x24x128xf16>
+  }
+  return %0 : tensor<1x2x24x128xf16>
+}
+
+// PTX-NOT: __nv_
+// PTX-NOT: ld.local
+// PTX: .extern .shared .align 1024 .b8 __dynamic_shmem__0[];
+// PTX-SAME: .visible .entry attention_basic_0(
 // PTX-SAME: ld.global.b32
 // PTX-SAME: ex2.approx
 // PTX-SAME: .visible .entry attention_causal_gqa_mask_1(
 // PTX-SAME: .visible .entry attention_window_mqa_bf16_2(
-// PTX-NOT: {{\.extern|__nv_}}
+// PTX-SAME: .visible .entry flash_causal_bf16_3(
+// PTX-SAME: ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// PTX-SAME: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// PTX-SAME: ex2.approx.f32
+// PTX-SAME: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// PTX-SAME: .visible .entry flash_window_mask_two_tiles_per_warp_4(
+// PTX-SAME: .visible .entry flash_d128_f16_gqa_5(
+// PTX-SAME: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// PTX-NOT: __nv_
+// PTX-NOT: ld.local
 
 // CUBIN: gpu.binary @kernels
 
 // SIM-NOT: FAIL
-// SIM: 3 kernels match the reference
+// SIM: 6 kernels match the reference

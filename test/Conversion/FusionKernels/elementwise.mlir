@@ -3,26 +3,33 @@
 // RUN: %if ptxas %{ tfc-opt %s %kernels-to-cubin | FileCheck %s --check-prefix=CUBIN %}
 // RUN: %if kernel-simulator %{ %python %S/Inputs/simulate_kernels.py %s --opt tfc-opt --reference %reference-executor --int-high 5 | FileCheck %s --check-prefix=SIM %}
 
-// Elementwise ops: one thread per output element (256 per block, a
-// grid-stride loop), broadcast operands read at the projected index.
+// Elementwise ops: one thread per 16 bytes of output (256 per block, a
+// grid-stride loop): vector loads of operands that do not broadcast along
+// the last dim (here a [100] row broadcast over 4 rows), scalar math per
+// element, one vector store.
 
 // CHECK-LABEL: gpu.module @kernels
 // CHECK-LABEL: gpu.func @add_broadcast_0
 // CHECK-SAME: (%[[A:.*]]: memref<4x100xf32>, %[[B:.*]]: memref<100xf32>, %[[OUT:.*]]: memref<4x100xf32>) kernel
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
 // CHECK-SAME: tfc.block = array<i64: 256, 1, 1>
-// CHECK-SAME: tfc.grid = array<i64: 2, 1, 1>
+// CHECK-SAME: tfc.grid = array<i64: 1, 1, 1>
 // CHECK-DAG: %[[OUTFLAT:.*]] = memref.collapse_shape %[[OUT]] {{\[\[}}0, 1]]
 // CHECK-DAG: %[[AFLAT:.*]] = memref.collapse_shape %[[A]] {{\[\[}}0, 1]]
 // CHECK: %[[BID:.*]] = gpu.block_id x
 // CHECK: %[[TID:.*]] = gpu.thread_id x
 // CHECK: gpu.grid_dim x
-// CHECK: scf.for %[[I:.*]] = %{{.*}} to %c400 step
-// CHECK: %[[X:.*]] = memref.load %[[AFLAT]][%[[I]]]
-// CHECK: %[[COL:.*]] = arith.remui %[[I]], %c100
-// CHECK: %[[Y:.*]] = memref.load %[[B]][%[[COL]]]
-// CHECK: %[[SUM:.*]] = arith.addf %[[X]], %[[Y]] : f32
-// CHECK: memref.store %[[SUM]], %[[OUTFLAT]][%[[I]]]
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %c100 step
+// CHECK: %[[BASE:.*]] = arith.muli %[[I]], %c4
+// CHECK: %[[X:.*]] = vector.load %[[AFLAT]][%[[BASE]]] {alignment = 16 : i64} : memref<400xf32>, vector<4xf32>
+// CHECK: %[[X0:.*]] = vector.extract %[[X]][0]
+// CHECK: %[[COL:.*]] = arith.remui %[[BASE]], %c100
+// CHECK: %[[Y:.*]] = vector.load %[[B]][%[[COL]]] {alignment = 16 : i64} : memref<100xf32>, vector<4xf32>
+// CHECK: %[[Y0:.*]] = vector.extract %[[Y]][0]
+// CHECK: arith.addf %[[X0]], %[[Y0]] : f32
+// CHECK-COUNT-3: arith.addf
+// CHECK: %[[V:.*]] = vector.from_elements
+// CHECK: vector.store %[[V]], %[[OUTFLAT]][%[[BASE]]] {alignment = 16 : i64} : memref<400xf32>, vector<4xf32>
 // CHECK: gpu.return
 func.func @add_broadcast(%a: tensor<4x100xf32>, %b: tensor<100xf32>) -> tensor<4x100xf32> {
   %0 = tfc.fusion "add" (%a, %b) : (tensor<4x100xf32>, tensor<100xf32>) -> tensor<4x100xf32> {
@@ -167,7 +174,9 @@ func.func @int_bool_cast(%a: tensor<5x7xi64>, %b: tensor<7xi64>, %c: tensor<5x7x
 // CHECK-LABEL: gpu.func @cast_roundtrip_5
 // CHECK: %[[T:.*]] = arith.truncf %{{.*}} : f32 to bf16
 // CHECK: arith.extf %[[T]] : bf16 to f32
+// CHECK-COUNT-3: arith.extf %{{.*}} : bf16 to f32
 // CHECK-NOT: arith.truncf
+// CHECK: vector.store %{{.*}} : memref<300xf32>, vector<4xf32>
 // CHECK: gpu.return
 func.func @cast_roundtrip(%a: tensor<300xf32>) -> tensor<300xf32> {
   %0 = tfc.fusion "cast" (%a) : (tensor<300xf32>) -> tensor<300xf32> {
@@ -197,9 +206,10 @@ func.func @splat_constant(%a: tensor<8x8xf16>) -> tensor<8x8xf16> {
 // PTX-NOT: {{\.extern|__nv_}}
 // PTX: .visible .entry add_broadcast_0(
 // PTX-SAME: .maxntid 256, 1, 1
-// PTX-SAME: ld.global.b32
+// PTX-SAME: ld.global.v4.b32
+// PTX-SAME: ld.global.v4.b32
 // PTX-SAME: add.rn.f32
-// PTX-SAME: st.global.b32
+// PTX-SAME: st.global.v4.b32
 // PTX-SAME: .visible .entry sub_mul_both_broadcast_1(
 // PTX-SAME: .visible .entry bf16_chain_2(
 // PTX-SAME: cvt.f32.bf16

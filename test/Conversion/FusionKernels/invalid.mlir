@@ -27,15 +27,91 @@ func.func @two_anchors(%a: tensor<4x8xf32>, %b: tensor<8x8xf32>) -> tensor<4x8xf
 
 // -----
 
-func.func @epilogue(%a: tensor<4x8xf32>, %b: tensor<8x8xf32>, %c: tensor<8xf32>) -> tensor<4x8xf32> {
-  // expected-error @+1 {{'tfc.fusion' op has no GPU kernel yet: a fusion with tfc.matmul can only return that op's results (epilogues are not supported yet)}}
-  %0 = tfc.fusion "matmul" (%a, %b, %c) : (tensor<4x8xf32>, tensor<8x8xf32>, tensor<8xf32>) -> tensor<4x8xf32> {
-  ^bb0(%x: tensor<4x8xf32>, %y: tensor<8x8xf32>, %z: tensor<8xf32>):
+func.func @epilogue_index_mapping(%a: tensor<4x8xf32>, %b: tensor<8x8xf32>) -> tensor<8x4xf32> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<8x4xf32> {
+  ^bb0(%x: tensor<4x8xf32>, %y: tensor<8x8xf32>):
     %1 = tfc.matmul %x, %y : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
-    %2 = tfc.add %1, %z : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
-    tfc.yield %2 : tensor<4x8xf32>
+    // expected-error @+1 {{'tfc.transpose' op has no GPU kernel yet in the epilogue of tfc.matmul: only elementwise ops can follow it in a fusion}}
+    %2 = tfc.transpose %1 {permutation = array<i64: 1, 0>} : (tensor<4x8xf32>) -> tensor<8x4xf32>
+    tfc.yield %2 : tensor<8x4xf32>
   }
-  return %0 : tensor<4x8xf32>
+  return %0 : tensor<8x4xf32>
+}
+
+// -----
+
+func.func @epilogue_broadcasts_anchor(%a: tensor<4x8xf32>, %b: tensor<8x8xf32>, %c: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %0 = tfc.fusion "matmul" (%a, %b, %c) : (tensor<4x8xf32>, tensor<8x8xf32>, tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  ^bb0(%x: tensor<4x8xf32>, %y: tensor<8x8xf32>, %z: tensor<2x4x8xf32>):
+    %1 = tfc.matmul %x, %y : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+    // expected-error @+1 {{'tfc.add' op has no GPU kernel yet in the epilogue of tfc.matmul: its result type 'tensor<2x4x8xf32>' is not the shape of the anchor's result 'tensor<4x8xf32>'}}
+    %2 = tfc.add %1, %z : (tensor<4x8xf32>, tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+    tfc.yield %2 : tensor<2x4x8xf32>
+  }
+  return %0 : tensor<2x4x8xf32>
+}
+
+// -----
+
+func.func @returns_prologue_value(%a: tensor<4x8xf32>, %b: tensor<8x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  // expected-error @+1 {{'tfc.fusion' op has no GPU kernel yet: a fusion with tfc.matmul can only return that op's result or elementwise ops applied to it}}
+  %0:2 = tfc.fusion "matmul" (%a, %b) : (tensor<4x8xf32>, tensor<8x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  ^bb0(%x: tensor<4x8xf32>, %y: tensor<8x8xf32>):
+    %n = tfc.neg %x : tensor<4x8xf32>
+    %1 = tfc.matmul %n, %y : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+    tfc.yield %1, %n : tensor<4x8xf32>, tensor<4x8xf32>
+  }
+  return %0#0, %0#1 : tensor<4x8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
+// Pinned tensor-core tiles are checked against the kernel's constraints and
+// the target's shared memory.
+func.func @tile_arity(%a: tensor<64x64xbf16>, %b: tensor<64x64xbf16>) -> tensor<64x64xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<64x64xbf16>, tensor<64x64xbf16>) -> tensor<64x64xbf16> {
+  ^bb0(%x: tensor<64x64xbf16>, %y: tensor<64x64xbf16>):
+    // expected-error @+1 {{'tfc.matmul' op 'tfc.tile' needs 6 values (blockM, blockN, blockK, warpsM, warpsN, stages), got 5}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 64, 64, 32, 2, 2>} : (tensor<64x64xbf16>, tensor<64x64xbf16>) -> tensor<64x64xbf16>
+    tfc.yield %1 : tensor<64x64xbf16>
+  }
+  return %0 : tensor<64x64xbf16>
+}
+
+// -----
+
+func.func @tile_warps(%a: tensor<64x64xbf16>, %b: tensor<64x64xbf16>) -> tensor<64x64xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<64x64xbf16>, tensor<64x64xbf16>) -> tensor<64x64xbf16> {
+  ^bb0(%x: tensor<64x64xbf16>, %y: tensor<64x64xbf16>):
+    // expected-error @+1 {{'tfc.matmul' op 'tfc.tile' is invalid: blockM must be a multiple of 16 * warpsM}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 48, 64, 32, 2, 2, 2>} : (tensor<64x64xbf16>, tensor<64x64xbf16>) -> tensor<64x64xbf16>
+    tfc.yield %1 : tensor<64x64xbf16>
+  }
+  return %0 : tensor<64x64xbf16>
+}
+
+// -----
+
+func.func @tile_shared_memory(%a: tensor<64x64xbf16>, %b: tensor<64x64xbf16>) -> tensor<64x64xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<64x64xbf16>, tensor<64x64xbf16>) -> tensor<64x64xbf16> {
+  ^bb0(%x: tensor<64x64xbf16>, %y: tensor<64x64xbf16>):
+    // expected-error @+1 {{'tfc.matmul' op 'tfc.tile' is invalid: tile needs 1114112 bytes of shared memory; the target allows 232448 per block}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 128, 128, 256, 2, 4, 8>} : (tensor<64x64xbf16>, tensor<64x64xbf16>) -> tensor<64x64xbf16>
+    tfc.yield %1 : tensor<64x64xbf16>
+  }
+  return %0 : tensor<64x64xbf16>
+}
+
+// -----
+
+func.func @attention_tile(%q: tensor<1x1x64x64xbf16>, %k: tensor<1x1x64x64xbf16>, %v: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
+  %0 = tfc.fusion "attention" (%q, %k, %v) : (tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
+  ^bb0(%a: tensor<1x1x64x64xbf16>, %b: tensor<1x1x64x64xbf16>, %c: tensor<1x1x64x64xbf16>):
+    // expected-error @+1 {{'tfc.attention' op 'tfc.tile' is invalid: blockQ must be 16 or 32 times warps, blockKV a multiple of 16 and stages 2}}
+    %1 = tfc.attention %a, %b, %c {scale = 0.125 : f32, tfc.tile = array<i64: 64, 64, 3, 2>} : (tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16>
+    tfc.yield %1 : tensor<1x1x64x64xbf16>
+  }
+  return %0 : tensor<1x1x64x64xbf16>
 }
 
 // -----

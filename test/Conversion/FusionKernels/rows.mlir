@@ -3,32 +3,29 @@
 // RUN: %if ptxas %{ tfc-opt %s %kernels-to-cubin | FileCheck %s --check-prefix=CUBIN %}
 // RUN: %if kernel-simulator %{ %python %S/Inputs/simulate_kernels.py %s --opt tfc-opt --reference %reference-executor --int-high 100 | FileCheck %s --check-prefix=SIM %}
 
-// Softmax, layer_norm, rms_norm and reduce: one block per row, threads
-// striding over the row, partial results combined by warp shuffles and one
-// workgroup slot per warp.
+// Softmax over the last axis, layer_norm and rms_norm keep their rows in
+// registers (RegisterRowKernels.cpp): each thread loads 16-byte vectors of
+// its row once, the statistics are reduced with warp shuffles (and one
+// workgroup slot per warp for rows wider than a warp), and each element is
+// finished and stored with vector stores. Softmax over another axis and
+// tfc.reduce run in RowKernels.cpp: one block per row, threads striding
+// over it.
 
-// Softmax along the last axis: max, sum of exp, normalise.
+// A warp per row of 1000 f32: 8 vectors of 4 per thread, no shared memory.
 // CHECK-LABEL: gpu.func @softmax_last_0
-// CHECK-SAME: workgroup(%[[SMEM:.*]] : memref<4xf32, #gpu.address_space<workgroup>>)
-// CHECK-SAME: tfc.block = array<i64: 128, 1, 1>
+// CHECK-SAME: tfc.block = array<i64: 32, 1, 1>
 // CHECK-SAME: tfc.grid = array<i64: 6, 1, 1>
 // CHECK: %[[TID:.*]] = gpu.thread_id x
 // CHECK: %[[ROW:.*]] = gpu.block_id x
-// CHECK: scf.for %{{.*}} = %[[TID]] to %c1000 step %c128{{.*}} iter_args
+// CHECK: %[[BASE:.*]] = arith.muli %[[ROW]], %c1000
+// CHECK-COUNT-8: vector.load %{{.*}} {alignment = 16 : i64} : memref<6000xf32>, vector<4xf32>
 // CHECK: arith.maximumf
 // CHECK: gpu.shuffle xor %{{.*}}, %c16_i32, %c32_i32 : f32
 // CHECK: gpu.shuffle xor %{{.*}}, %c1_i32, %c32_i32{{.*}} : f32
-// CHECK: gpu.barrier
-// CHECK: scf.if
-// CHECK: memref.store %{{.*}}, %[[SMEM]]
-// CHECK: gpu.barrier
-// CHECK-COUNT-4: memref.load %[[SMEM]]
-// CHECK: scf.for
+// CHECK-NOT: gpu.barrier
 // CHECK: math.exp
 // CHECK: gpu.shuffle xor
-// CHECK: scf.for
-// CHECK: math.exp
-// CHECK: memref.store
+// CHECK-COUNT-8: vector.store %{{.*}} {alignment = 16 : i64} : memref<6000xf32>, vector<4xf32>
 func.func @softmax_last(%x: tensor<2x3x1000xf32>) -> tensor<2x3x1000xf32> {
   %0 = tfc.fusion "softmax" (%x) : (tensor<2x3x1000xf32>) -> tensor<2x3x1000xf32> {
   ^bb0(%a: tensor<2x3x1000xf32>):
@@ -38,11 +35,13 @@ func.func @softmax_last(%x: tensor<2x3x1000xf32>) -> tensor<2x3x1000xf32> {
   return %0 : tensor<2x3x1000xf32>
 }
 
-// Softmax along a middle axis of an f16 tensor: strided rows, f32 math.
+// Softmax along a middle axis of an f16 tensor: strided rows, f32 math,
+// one block per row.
 // CHECK-LABEL: gpu.func @softmax_middle_f16_1
 // CHECK-SAME: tfc.grid = array<i64: 10, 1, 1>
 // CHECK: memref.load %{{.*}} : memref<2x37x5xf16>
 // CHECK: arith.extf
+// CHECK: gpu.barrier
 // CHECK: arith.truncf %{{.*}} : f32 to f16
 func.func @softmax_middle_f16(%x: tensor<2x37x5xf16>) -> tensor<2x37x5xf16> {
   %0 = tfc.fusion "softmax" (%x) : (tensor<2x37x5xf16>) -> tensor<2x37x5xf16> {
@@ -53,22 +52,27 @@ func.func @softmax_middle_f16(%x: tensor<2x37x5xf16>) -> tensor<2x37x5xf16> {
   return %0 : tensor<2x37x5xf16>
 }
 
-// Layer norm over the last two dims (a row of 3 * 100), with scale and bias.
+// Layer norm over the last two dims (a row of 3 * 100), with scale and bias:
+// three chunks of 4 per thread, the last one only for the first 11 lanes;
+// mean, then the mean squared deviation from the registers.
 // CHECK-LABEL: gpu.func @layer_norm_two_dims_2
-// CHECK-SAME: tfc.block = array<i64: 128, 1, 1>
+// CHECK-SAME: tfc.block = array<i64: 32, 1, 1>
 // CHECK-SAME: tfc.grid = array<i64: 4, 1, 1>
 // CHECK: arith.muli %{{.*}}, %c300
-// CHECK: scf.for
-// CHECK: arith.addf
+// CHECK-COUNT-2: vector.load %{{.*}} : memref<1200xf32>, vector<4xf32>
+// CHECK: %[[LAST:.*]] = arith.cmpi ult, %{{.*}}, %c300
+// CHECK: scf.if %[[LAST]] -> (f32, f32, f32, f32)
+// CHECK: vector.load %{{.*}} : memref<1200xf32>, vector<4xf32>
+// CHECK: arith.select %[[LAST]]
 // CHECK: gpu.shuffle xor
-// CHECK: scf.for
 // CHECK: arith.subf
 // CHECK: gpu.shuffle xor
 // CHECK: math.rsqrt
-// CHECK: scf.for
-// CHECK: memref.load %{{.*}} : memref<300xf32>
-// CHECK: memref.load %{{.*}} : memref<300xf32>
-// CHECK: memref.store
+// CHECK: vector.load %{{.*}} : memref<300xf32>, vector<4xf32>
+// CHECK: vector.load %{{.*}} : memref<300xf32>, vector<4xf32>
+// CHECK: vector.store %{{.*}} : memref<1200xf32>, vector<4xf32>
+// CHECK: scf.if %[[LAST]]
+// CHECK: vector.store %{{.*}} : memref<1200xf32>, vector<4xf32>
 func.func @layer_norm_two_dims(%x: tensor<4x3x100xf32>, %g: tensor<3x100xf32>, %b: tensor<3x100xf32>) -> tensor<4x3x100xf32> {
   %0 = tfc.fusion "layer_norm" (%x, %g, %b) : (tensor<4x3x100xf32>, tensor<3x100xf32>, tensor<3x100xf32>) -> tensor<4x3x100xf32> {
   ^bb0(%a: tensor<4x3x100xf32>, %s: tensor<3x100xf32>, %t: tensor<3x100xf32>):
@@ -78,11 +82,22 @@ func.func @layer_norm_two_dims(%x: tensor<4x3x100xf32>, %g: tensor<3x100xf32>, %
   return %0 : tensor<4x3x100xf32>
 }
 
-// Layer norm without parameters, bf16, a long row (256 threads).
+// Layer norm without parameters, bf16, a long row: 128 threads (4 warps)
+// per row, one workgroup slot per warp for each of the two reductions.
 // CHECK-LABEL: gpu.func @layer_norm_bf16_3
-// CHECK-SAME: workgroup(%{{.*}} : memref<8xf32, #gpu.address_space<workgroup>>)
-// CHECK-SAME: tfc.block = array<i64: 256, 1, 1>
+// CHECK-SAME: workgroup(%[[S1:.*]] : memref<1x4xf32, #gpu.address_space<workgroup>>, %[[S2:.*]] : memref<1x4xf32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: tfc.block = array<i64: 128, 1, 1>
 // CHECK-SAME: tfc.grid = array<i64: 3, 1, 1>
+// CHECK: vector.load %{{.*}} {alignment = 8 : i64} : memref<7500xbf16>, vector<4xbf16>
+// CHECK: gpu.shuffle xor
+// CHECK: memref.store %{{.*}}, %[[S1]]
+// CHECK: gpu.barrier
+// CHECK-COUNT-4: memref.load %[[S1]]
+// CHECK: gpu.shuffle xor
+// CHECK: memref.store %{{.*}}, %[[S2]]
+// CHECK: gpu.barrier
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// CHECK: vector.store %{{.*}} : memref<7500xbf16>, vector<4xbf16>
 func.func @layer_norm_bf16(%x: tensor<3x2500xbf16>) -> tensor<3x2500xbf16> {
   %0 = tfc.fusion "layer_norm" (%x) : (tensor<3x2500xbf16>) -> tensor<3x2500xbf16> {
   ^bb0(%a: tensor<3x2500xbf16>):
@@ -94,9 +109,11 @@ func.func @layer_norm_bf16(%x: tensor<3x2500xbf16>) -> tensor<3x2500xbf16> {
 
 // CHECK-LABEL: gpu.func @rms_norm_4
 // CHECK-SAME: tfc.grid = array<i64: 10, 1, 1>
+// CHECK: vector.load %{{.*}} : memref<700xf32>, vector<2xf32>
 // CHECK: arith.mulf
 // CHECK: gpu.shuffle xor
 // CHECK: math.rsqrt
+// CHECK: vector.load %{{.*}} : memref<70xf32>, vector<2xf32>
 func.func @rms_norm(%x: tensor<10x70xf32>, %g: tensor<70xf32>) -> tensor<10x70xf32> {
   %0 = tfc.fusion "rms_norm" (%x, %g) : (tensor<10x70xf32>, tensor<70xf32>) -> tensor<10x70xf32> {
   ^bb0(%a: tensor<10x70xf32>, %s: tensor<70xf32>):
@@ -174,16 +191,21 @@ func.func @reduce_sum_i64(%x: tensor<1000xi64>) -> tensor<i64> {
 }
 
 // PTX-NOT: {{\.extern|__nv_}}
+// PTX-NOT: ld.local
 // PTX: .visible .entry softmax_last_0(
-// PTX-SAME: .maxntid 128, 1, 1
-// PTX-SAME: .shared .align 4 .b8
+// PTX-SAME: .maxntid 32, 1, 1
+// PTX-SAME: ld.global.v4.b32
 // PTX-SAME: shfl.sync.bfly.b32
-// PTX-SAME: bar.sync
 // PTX-SAME: ex2.approx
+// PTX-SAME: st.global.v4.b32
 // PTX-SAME: .visible .entry softmax_middle_f16_1(
 // PTX-SAME: .visible .entry layer_norm_two_dims_2(
 // PTX-SAME: rsqrt.approx
 // PTX-SAME: .visible .entry layer_norm_bf16_3(
+// PTX-SAME: .shared .align 4 .b8
+// PTX-SAME: ld.global.v4.b16
+// PTX-SAME: bar.sync
+// PTX-SAME: st.global.v2.b32
 // PTX-SAME: .visible .entry rms_norm_4(
 // PTX-SAME: .visible .entry reduce_sum_small_5(
 // PTX-SAME: .visible .entry reduce_mean_large_6(
@@ -191,6 +213,7 @@ func.func @reduce_sum_i64(%x: tensor<1000xi64>) -> tensor<i64> {
 // PTX-SAME: .visible .entry reduce_prod_8(
 // PTX-SAME: .visible .entry reduce_sum_i64_9(
 // PTX-NOT: {{\.extern|__nv_}}
+// PTX-NOT: ld.local
 
 // CUBIN: gpu.binary @kernels
 

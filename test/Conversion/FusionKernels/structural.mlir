@@ -3,12 +3,14 @@
 // RUN: %if ptxas %{ tfc-opt %s %kernels-to-cubin | FileCheck %s --check-prefix=CUBIN %}
 // RUN: %if kernel-simulator %{ %python %S/Inputs/simulate_kernels.py %s --opt tfc-opt --reference %reference-executor --int-high 10 | FileCheck %s --check-prefix=SIM %}
 
-// Index-mapping ops: one thread per output element, the input read at the
-// mapped element.
+// Index-mapping ops: one thread per 16 bytes of output (vector stores), the
+// input read element by element at the mapped positions.
 
 // CHECK-LABEL: gpu.func @transpose_0
 // CHECK-SAME: tfc.block = array<i64: 256, 1, 1>
-// CHECK-SAME: tfc.grid = array<i64: 4, 1, 1>
+// CHECK-SAME: tfc.grid = array<i64: 1, 1, 1>
+// CHECK-COUNT-4: memref.load %{{.*}} : memref<2x16x4x8xf32>
+// CHECK: vector.store %{{.*}} : memref<1024xf32>, vector<4xf32>
 func.func @transpose(%x: tensor<2x16x4x8xf32>) -> tensor<2x4x16x8xf32> {
   %0 = tfc.fusion "transpose" (%x) : (tensor<2x16x4x8xf32>) -> tensor<2x4x16x8xf32> {
   ^bb0(%a: tensor<2x16x4x8xf32>):
@@ -22,7 +24,7 @@ func.func @transpose(%x: tensor<2x16x4x8xf32>) -> tensor<2x4x16x8xf32> {
 // CHECK-SAME: tfc.grid = array<i64: 1, 1, 1>
 // CHECK: scf.for
 // CHECK: memref.load %{{.*}} : memref<6x20xf16>
-// CHECK: memref.store %{{.*}} : memref<30xf16>
+// CHECK: vector.store %{{.*}} {alignment = 4 : i64} : memref<30xf16>, vector<2xf16>
 func.func @slice(%x: tensor<6x20xf16>) -> tensor<3x10xf16> {
   %0 = tfc.fusion "slice" (%x) : (tensor<6x20xf16>) -> tensor<3x10xf16> {
   ^bb0(%a: tensor<6x20xf16>):
@@ -52,7 +54,7 @@ func.func @concat(%a: tensor<2x3x4xf32>, %b: tensor<2x1x4xf32>, %c: tensor<2x5x4
 // CHECK-LABEL: gpu.func @split_3
 // CHECK-SAME: (%{{.*}}: memref<4x12xf32>, %[[Q:.*]]: memref<4x4xf32>, %[[K:.*]]: memref<4x4xf32>, %[[V:.*]]: memref<4x4xf32>)
 // CHECK: scf.for
-// CHECK-COUNT-3: memref.store
+// CHECK-COUNT-3: vector.store
 // CHECK-NOT: scf.for
 // CHECK: gpu.return
 func.func @split(%x: tensor<4x12xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>) {
@@ -106,7 +108,7 @@ func.func @gather_inner(%x: tensor<2x10x3xf32>, %ids: tensor<4xi32>) -> tensor<2
 
 // Rope reads x at the element and at its partner (d +- D/2).
 // CHECK-LABEL: gpu.func @rope_7
-// CHECK: memref.load %{{.*}}[%{{.*}}] : memref<64xf32>
+// CHECK: vector.load %{{.*}}[%{{.*}}] {alignment = 16 : i64} : memref<64xf32>, vector<4xf32>
 // CHECK: memref.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : memref<1x2x4x8xf32>
 // CHECK: arith.negf
 // CHECK: arith.select
@@ -133,7 +135,8 @@ func.func @rope_interleaved(%x: tensor<2x6x16xbf16>, %cos: tensor<6x16xbf16>, %s
 // Reshape keeps the linear position; expand projects it.
 // CHECK-LABEL: gpu.func @reshape_expand_9
 // CHECK: scf.for %[[I:.*]] = 
-// CHECK: memref.load %{{.*}}[%[[I]]] : memref<24xf32>
+// CHECK: %[[BASE:.*]] = arith.muli %[[I]], %c4
+// CHECK: memref.load %{{.*}}[%[[BASE]]] : memref<24xf32>
 func.func @reshape_expand(%x: tensor<2x12xf32>, %b: tensor<1x3x1xf32>) -> tensor<2x3x4xf32> {
   %0 = tfc.fusion "add" (%x, %b) : (tensor<2x12xf32>, tensor<1x3x1xf32>) -> tensor<2x3x4xf32> {
   ^bb0(%a: tensor<2x12xf32>, %c: tensor<1x3x1xf32>):

@@ -7,7 +7,14 @@ scf, gpu ids, gpu.barrier, gpu.shuffle xor) over numpy buffers. The threads
 of a block run as coroutines that meet at every gpu.barrier (all threads of
 the block) and gpu.shuffle (all 32 lanes of the warp), so the block-wide
 reductions are exercised with their real synchronisation; a barrier or
-shuffle not reached by all threads is an error. Each kernel runs with its
+shuffle not reached by all threads is an error. The tensor-core kernels'
+warp-level ops run the same way: nvgpu.ldmatrix and nvvm.mma.sync collect
+all 32 lanes of a warp and follow the PTX fragment layouts (m8n8 b16 tiles,
+m16n8k16 row.col); nvgpu.device_async_copy (cp.async) lands in shared
+memory only when a later nvvm.cp.async.wait.group retires its group, so a
+missing wait or a stage read too early shows up as wrong numbers. Shared
+memory from gpu.dynamic_shared_memory is cut into memref.views by byte
+offset; views of one kernel must not overlap. Each kernel runs with its
 recorded tfc.grid / tfc.block on fresh random inputs, its outputs poisoned
 (NaN / 77) first, and is compared with tfc-reference (the CPU reference
 executor) on the same inputs.
@@ -150,13 +157,50 @@ def parse_memref(ty):
 NP = {'f32': np.float32, 'f16': np.float16, 'bf16': np.float32, 'f64': np.float64,
       'i64': np.int64, 'i32': np.int32, 'i16': np.int16, 'i8': np.int8, 'i1': np.bool_}
 
+def parse_vector(ty):
+    m = re.match(r'vector<(.*)>', ty.strip())
+    parts = m.group(1).split('x')
+    return tuple(int(p) for p in parts[:-1]), parts[-1]
+
+def to_scalar(v, et):
+    if et in ('f32', 'f16', 'bf16', 'f64'):
+        return f_round(float(v), et)
+    if et == 'i1':
+        return bool(v)
+    if et == 'index':
+        return int(v)
+    if isinstance(v, tuple):
+        return v
+    return wrap(int(v), et)
+
 def scalar_type(op):
     m = re.search(r'->\s*([\w]+)\s*$', op.text)
     return m.group(1) if m else None
 
+def split_top(s):
+    """Splits `s` at the commas outside <>, (), [] and {}."""
+    out, depth, tok = [], 0, ''
+    for ch in s:
+        if ch in '<([{':
+            depth += 1
+        elif ch in '>)]}':
+            depth -= 1
+        if ch == ',' and depth == 0:
+            out.append(tok.strip()); tok = ''
+        else:
+            tok += ch
+    if tok.strip():
+        out.append(tok.strip())
+    return out
+
 def result_types(op):
-    m = re.search(r'->\s*\(?([^()]*?)\)?\s*$', op.text)
-    return [t.strip() for t in m.group(1).split(',')] if m else []
+    i = op.text.rfind('->')
+    if i < 0:
+        return []
+    t = op.text[i + 2:].strip()
+    if t.startswith('(') and t.endswith(')'):
+        t = t[1:-1]
+    return split_top(t)
 
 def f_round(v, ty):
     if ty == 'f32':
@@ -201,9 +245,45 @@ class Shuffle:
     def __init__(self, value, offset, width, mode):
         self.value, self.offset, self.width, self.mode = value, offset, width, mode
 
+class LdMatrix:
+    def __init__(self, array, index, tiles, transpose):
+        self.array, self.index, self.tiles, self.transpose = array, index, tiles, transpose
+class Mma:
+    def __init__(self, a, b, c):
+        self.a, self.b, self.c = a, b, c
+
+class SharedMemory:
+    """The dynamic shared memory of one block: views by byte offset."""
+    def __init__(self):
+        self.views = {}
+    def view(self, offset, shape, et):
+        key = (offset, shape, et)
+        if key not in self.views:
+            size = int(np.prod(shape)) * ELEMENT_BYTES[et]
+            for (o, sh, e), arr in self.views.items():
+                other = int(np.prod(sh)) * ELEMENT_BYTES[e]
+                if offset < o + other and o < offset + size:
+                    raise SystemExit('memref.view at byte %d overlaps the view at %d' % (offset, o))
+            self.views[key] = np.full(shape, np.nan if et in ('f32', 'f16', 'bf16', 'f64') else 0,
+                                      dtype=NP[et])
+        return self.views[key]
+
+ELEMENT_BYTES = {'f32': 4, 'f16': 2, 'bf16': 2, 'f64': 8, 'i64': 8, 'i32': 4, 'i16': 2,
+                 'i8': 1, 'i1': 1}
+
 class Thread:
-    def __init__(self, tid, bid, grid, block):
+    def __init__(self, tid, bid, grid, block, shared=None):
         self.tid, self.bid, self.grid, self.block = tid, bid, grid, block
+        self.shared = shared
+        self.pending = []   # cp.async copies not yet committed to a group
+        self.groups = []    # committed groups, oldest first
+
+def complete_copy(copy):
+    dst, didx, src, sidx, n, valid = copy
+    vals = src[sidx[:-1] + (slice(sidx[-1], sidx[-1] + valid),)] if valid else []
+    out = np.zeros(n, dtype=dst.dtype)
+    out[:valid] = vals
+    dst[didx[:-1] + (slice(didx[-1], didx[-1] + n),)] = out
 
 def run_ops(ops, env, th):
     for op in ops:
@@ -323,6 +403,7 @@ def run_op(op, env, th):
             except (OverflowError, ValueError): return math.nan
         fns = {'math.erf': lambda: math.erf(x[0]), 'math.tanh': lambda: math.tanh(x[0]),
                'math.exp': lambda: math.exp(x[0]) if x[0] < 709 else math.inf,
+               'math.exp2': lambda: 2.0 ** x[0] if x[0] < 1023 else math.inf,
                'math.log': lambda: math.log(x[0]) if x[0] > 0 else (-math.inf if x[0] == 0 else math.nan),
                'math.sqrt': lambda: math.sqrt(x[0]) if x[0] >= 0 else math.nan,
                'math.rsqrt': lambda: (1 / math.sqrt(x[0]) if x[0] > 0 else (math.inf if x[0] == 0 else math.nan)),
@@ -348,10 +429,98 @@ def run_op(op, env, th):
             assert 0 <= i < s, 'store out of bounds %s %s' % (idx, arr.shape)
         arr[idx if idx else ()] = a[0]
         return
-    if n == 'gpu.thread_id': setr(th.tid); return
-    if n == 'gpu.block_id': setr(th.bid); return
-    if n == 'gpu.grid_dim': setr(th.grid); return
-    if n == 'gpu.block_dim': setr(th.block); return
+    if n == 'gpu.dynamic_shared_memory':
+        setr(th.shared); return
+    if n == 'memref.view':
+        shape, et = parse_memref(rt[0])
+        setr(a[0].view(int(a[1]), shape, et)); return
+    if n == 'vector.load':
+        shape, et = parse_vector(rt[0])
+        arr, idx = a[0], tuple(a[1:])
+        assert all(0 <= i < d for i, d in zip(idx, arr.shape)) and idx[-1] + shape[0] <= arr.shape[-1], \
+            'vector.load out of bounds %s %s' % (idx, arr.shape)
+        setr(np.array(arr[idx[:-1] + (slice(idx[-1], idx[-1] + shape[0]),)], copy=True)); return
+    if n == 'vector.store':
+        arr, idx, v = a[1], tuple(a[2:]), a[0]
+        assert all(0 <= i < d for i, d in zip(idx, arr.shape)) and idx[-1] + len(v) <= arr.shape[-1], \
+            'vector.store out of bounds %s %s' % (idx, arr.shape)
+        arr[idx[:-1] + (slice(idx[-1], idx[-1] + len(v)),)] = v
+        return
+    if n == 'vector.extract':
+        pos = tuple(int(x) for x in re.search(r'static_position = array<i64: ([\d, ]+)>', op.text).group(1).split(','))
+        v = a[0][pos]
+        if rt[0].startswith('vector'):
+            setr(np.array(v, copy=True))
+        else:
+            setr(to_scalar(v, rt[0]))
+        return
+    if n == 'vector.insert':
+        pos = tuple(int(x) for x in re.search(r'static_position = array<i64: ([\d, ]+)>', op.text).group(1).split(','))
+        v = np.array(a[1], copy=True)
+        v[pos] = a[0]
+        setr(v); return
+    if n == 'vector.from_elements':
+        shape, et = parse_vector(rt[0])
+        setr(np.array(a, dtype=object if any(isinstance(x, tuple) for x in a) else NP.get(et, object)).reshape(shape)); return
+    if n == 'vector.broadcast':
+        shape, et = parse_vector(rt[0])
+        setr(np.full(shape, a[0], dtype=NP.get(et, object))); return
+    if n == 'vector.bitcast':
+        shape, et = parse_vector(rt[0])
+        v = a[0]
+        if et == 'i32' and shape == (1,):      # two 16-bit floats packed into a register
+            out = np.empty(1, dtype=object); out[0] = tuple(float(x) for x in v)
+            setr(out)
+        elif shape == (2,) and v.dtype == object:
+            setr(np.array(v[0], dtype=NP[et]))
+        else:
+            raise SystemExit('unsupported vector.bitcast ' + op.text)
+        return
+    if n == 'llvm.extractvalue':
+        pos = int(re.search(r'position = array<i64: (\d+)>', op.text).group(1))
+        setr(a[0][pos]); return
+    if n == 'nvgpu.device_async_copy':
+        seg = [int(x) for x in re.search(r'operandSegmentSizes = array<i32: ([\d, ]+)>', op.text).group(1).split(',')]
+        dst = a[0]; didx = tuple(a[1:1 + seg[1]]); o = 1 + seg[1]
+        src = a[o]; sidx = tuple(a[o + 1:o + 1 + seg[3]]); o += 1 + seg[3]
+        n_el = int(re.search(r'dstElements = (\d+)', op.text).group(1))
+        valid = int(a[o]) if seg[4] else n_el
+        assert 0 <= valid <= n_el
+        assert all(0 <= i < d for i, d in zip(didx, dst.shape)) and didx[-1] + n_el <= dst.shape[-1], \
+            'cp.async destination out of bounds %s %s' % (didx, dst.shape)
+        if valid:
+            assert all(0 <= i < d for i, d in zip(sidx, src.shape)) and sidx[-1] + valid <= src.shape[-1], \
+                'cp.async source out of bounds %s %s' % (sidx, src.shape)
+        th.pending.append((dst, didx, src, sidx, n_el, valid))
+        setr(None); return
+    if n == 'nvvm.cp.async.commit.group':
+        th.groups.append(th.pending); th.pending = []
+        return
+    if n == 'nvvm.cp.async.wait.group':
+        keep = int(re.search(r'n = (\d+)', op.text).group(1))
+        while len(th.groups) > keep:
+            for copy in th.groups.pop(0):
+                complete_copy(copy)
+        return
+    if n == 'nvgpu.ldmatrix':
+        tiles = int(re.search(r'numTiles = (\d+)', op.text).group(1))
+        transpose = 'transpose = true' in op.text
+        res = yield LdMatrix(a[0], tuple(a[1:]), tiles, transpose)
+        setr(res); return
+    if n == 'nvvm.mma.sync':
+        if 'shape = #nvvm.shape<m = 16, n = 8, k = 16>' not in op.text or \
+                'layoutA = #nvvm.mma_layout<row>' not in op.text or \
+                'layoutB = #nvvm.mma_layout<col>' not in op.text:
+            raise SystemExit('unsupported mma ' + op.text)
+        res = yield Mma(a[0:4], a[4:6], a[6:10])
+        setr(res); return
+    if n in ('gpu.thread_id', 'gpu.block_id', 'gpu.grid_dim', 'gpu.block_dim'):
+        dim = 'xyz'.index(re.search(r'#gpu<dim (\w)>', op.text).group(1))
+        if n == 'gpu.thread_id': setr(th.tid if dim == 0 else 0)
+        elif n == 'gpu.block_id': setr(th.bid[dim])
+        elif n == 'gpu.grid_dim': setr(th.grid[dim])
+        else: setr(th.block if dim == 0 else 1)
+        return
     if n == 'gpu.barrier':
         yield Barrier(); return
     if n == 'gpu.shuffle':
@@ -381,71 +550,133 @@ def run_op(op, env, th):
         setr(*res); return
     raise SystemExit('unsupported op ' + n)
 
+def resolve_warp(events, warp_lanes):
+    """The results of one warp-level op that every lane of a warp reached."""
+    kind = type(events[warp_lanes[0]])
+    out = {}
+    if kind is Shuffle:
+        for t in warp_lanes:
+            e = events[t]
+            lane = t % 32
+            if 'xor' not in e.mode:
+                raise SystemExit('shuffle mode ' + e.mode)
+            src = lane ^ e.offset
+            peer = (t - lane) + src
+            out[t] = (events[peer].value, True) if src < e.width else (e.value, False)
+        return out
+    if kind is LdMatrix:
+        first = events[warp_lanes[0]]
+        tiles = []
+        for q in range(first.tiles):
+            rows = []
+            for r in range(8):
+                e = events[warp_lanes[8 * q + r]]
+                idx = e.index
+                assert idx[-1] + 8 <= e.array.shape[-1], 'ldmatrix row out of bounds'
+                rows.append(np.asarray(e.array[idx[:-1] + (slice(idx[-1], idx[-1] + 8),)], dtype=np.float64))
+            tiles.append(np.array(rows))
+        for t in warp_lanes:
+            lane = t % 32
+            g, c = lane // 4, lane % 4
+            res = np.zeros((first.tiles, 2))
+            for q, m in enumerate(tiles):
+                res[q] = m[2 * c:2 * c + 2, g] if first.transpose else m[g, 2 * c:2 * c + 2]
+            out[t] = res
+        return out
+    if kind is Mma:
+        A = np.zeros((16, 16)); B = np.zeros((16, 8)); C = np.zeros((16, 8))
+        for t in warp_lanes:
+            e = events[t]
+            lane = t % 32
+            g, c = lane // 4, lane % 4
+            for i in range(2):
+                A[g][2 * c + i] = e.a[0][i]; A[g + 8][2 * c + i] = e.a[1][i]
+                A[g][2 * c + 8 + i] = e.a[2][i]; A[g + 8][2 * c + 8 + i] = e.a[3][i]
+                B[2 * c + i][g] = e.b[0][i]; B[2 * c + 8 + i][g] = e.b[1][i]
+                C[g][2 * c + i] = e.c[i]; C[g + 8][2 * c + i] = e.c[2 + i]
+        with np.errstate(all='ignore'):
+            D = (A @ B + C).astype(np.float32)
+        for t in warp_lanes:
+            lane = t % 32
+            g, c = lane // 4, lane % 4
+            out[t] = (D[g][2 * c], D[g][2 * c + 1], D[g + 8][2 * c], D[g + 8][2 * c + 1])
+        return out
+    raise SystemExit('unknown warp-level op %s' % kind)
+
+
 def run_kernel(func, buffers):
     m = re.search(r'tfc.grid = array<i64: (\d+), (\d+), (\d+)>', func.text)
-    grid = int(m.group(1))
+    grid3 = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = re.search(r'tfc.block = array<i64: (\d+), (\d+), (\d+)>', func.text)
     block = int(m.group(1))
     bargs, body = func.regions[0][0]
     nargs = len(buffers)
-    for b in range(grid):
-        env = {}
-        threads = []
-        shared = {}
-        for t in range(block):
-            tenv = dict()
-            for i, (name, ty) in enumerate(bargs):
-                if i < nargs:
-                    tenv[name] = buffers[i]
-                else:
-                    shape, et = parse_memref(ty)
-                    if 'workgroup' in ty:
-                        if name not in shared:
-                            shared[name] = np.full(shape, np.nan if et.startswith('f') or et == 'bf16' else 0, dtype=NP[et])
-                        tenv[name] = shared[name]
-                    else:
-                        tenv[name] = np.full(shape, np.nan, dtype=NP[et])
-            th = Thread(t, b, grid, block)
-            threads.append(run_ops(body, tenv, th))
-        send = {t: None for t in range(block)}
-        alive = set(range(block))
-        while alive:
-            events = {}
-            for t in sorted(alive):
-                try:
-                    events[t] = threads[t].send(send[t])
-                except StopIteration:
-                    events[t] = None
-            done = [t for t, e in events.items() if e is None]
-            for t in done:
-                alive.discard(t)
-            live = {t: e for t, e in events.items() if e is not None}
-            if not live:
-                break
-            if done and live:
-                raise SystemExit('threads exited while others wait at a sync point')
-            kinds = {type(e) for e in live.values()}
-            if len(kinds) != 1:
-                raise SystemExit('divergent sync points')
-            if kinds == {Barrier}:
-                if len(live) != block:
-                    raise SystemExit('barrier not reached by all threads')
-                for t in live: send[t] = None
+    for bz in range(grid3[2]):
+        for by in range(grid3[1]):
+            for bx in range(grid3[0]):
+                run_block(body, bargs, buffers, nargs, (bx, by, bz), grid3, block)
+
+
+def run_block(body, bargs, buffers, nargs, bid, grid3, block):
+    threads = []
+    shared = {}
+    dynamic = SharedMemory()
+    states = []
+    for t in range(block):
+        tenv = dict()
+        for i, (name, ty) in enumerate(bargs):
+            if i < nargs:
+                tenv[name] = buffers[i]
             else:
-                for t, e in live.items():
-                    lane = t % 32
-                    src = lane ^ e.offset if 'xor' in e.mode else None
-                    if src is None:
-                        raise SystemExit('shuffle mode ' + e.mode)
-                    warp = range(t - lane, min(t - lane + 32, block))
-                    if any(w not in live for w in warp):
-                        raise SystemExit('gpu.shuffle not reached by every '
-                                         'lane of warp %d' % (t // 32))
-                    peer = (t - lane) + src
-                    if src < e.width and peer in live:
-                        send[t] = (live[peer].value, True)
-                    else:
-                        send[t] = (e.value, False)
+                shape, et = parse_memref(ty)
+                if 'workgroup' in ty:
+                    if name not in shared:
+                        shared[name] = np.full(shape, np.nan if et.startswith('f') or et == 'bf16' else 0, dtype=NP[et])
+                    tenv[name] = shared[name]
+                else:
+                    tenv[name] = np.full(shape, np.nan, dtype=NP[et])
+        th = Thread(t, bid, grid3, block, dynamic)
+        states.append(th)
+        threads.append(run_ops(body, tenv, th))
+    send = {t: None for t in range(block)}
+    runnable = set(range(block))
+    alive = set(range(block))
+    events = {}
+    while alive:
+        for t in sorted(runnable):
+            try:
+                events[t] = threads[t].send(send[t])
+            except StopIteration:
+                events.pop(t, None)
+                alive.discard(t)
+                # copies still in flight land before the block ends
+                for group in states[t].groups + [states[t].pending]:
+                    for copy in group:
+                        complete_copy(copy)
+        runnable = set()
+        if not alive:
+            break
+        # Warp-level ops: a warp whose live lanes all wait at one.
+        for w in range(0, block, 32):
+            lanes = [t for t in range(w, min(w + 32, block)) if t in alive]
+            if not lanes or any(type(events[t]) is Barrier for t in lanes):
+                continue
+            kinds = {type(events[t]) for t in lanes}
+            if len(kinds) != 1:
+                raise SystemExit('lanes of warp %d wait at different warp-level ops' % (w // 32))
+            if len(lanes) != min(32, block - w):
+                raise SystemExit('warp-level op not reached by every lane of warp %d' % (w // 32))
+            for t, r in resolve_warp(events, lanes).items():
+                send[t] = r
+                runnable.add(t)
+        if runnable:
+            continue
+        # Otherwise every live thread waits at a barrier.
+        if len(alive) != block:
+            raise SystemExit('barrier not reached by all threads (some exited)')
+        for t in alive:
+            send[t] = None
+        runnable = set(alive)
 
 TOLERANCES = {  # element type -> (rtol, atol)
     'f64': (1e-9, 1e-12), 'f32': (1e-5, 1e-5), 'f16': (2e-3, 2e-3),
@@ -503,8 +734,8 @@ def main():
         text=True).stdout
     kernels = {f.attr('sym_name').strip('"'): f
                for f in find_funcs(parse(generic.splitlines()), [])}
-    functions = re.findall(r'^func\.func @([\w.$-]+)\(', open(args.mlir).read(),
-                           re.M)
+    functions = re.findall(r'^\s*func\.func @([\w.$-]+)\(',
+                           open(args.mlir).read(), re.M)
     all_good = True
     with tempfile.TemporaryDirectory() as tmp:
         for index, fn in enumerate(functions):

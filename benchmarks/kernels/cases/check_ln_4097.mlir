@@ -1,0 +1,9 @@
+// Kernel benchmark case check_ln_4097 (benchmarks/kernels/gen_cases.py).
+func.func @main(%a0: tensor<64x4097xbf16>, %a1: tensor<4097xbf16>, %a2: tensor<4097xbf16>) -> tensor<64x4097xbf16> {
+  %0 = tfc.fusion "layer_norm" (%a0, %a1, %a2) : (tensor<64x4097xbf16>, tensor<4097xbf16>, tensor<4097xbf16>) -> tensor<64x4097xbf16> {
+  ^bb0(%x0: tensor<64x4097xbf16>, %x1: tensor<4097xbf16>, %x2: tensor<4097xbf16>):
+    %1 = tfc.layer_norm %x0, %x1, %x2 {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<64x4097xbf16>, tensor<4097xbf16>, tensor<4097xbf16>) -> tensor<64x4097xbf16>
+    tfc.yield %1 : tensor<64x4097xbf16>
+  }
+  return %0 : tensor<64x4097xbf16>
+}

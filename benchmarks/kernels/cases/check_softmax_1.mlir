@@ -1,0 +1,9 @@
+// Kernel benchmark case check_softmax_1 (benchmarks/kernels/gen_cases.py).
+func.func @main(%a0: tensor<64x1xf32>) -> tensor<64x1xf32> {
+  %0 = tfc.fusion "softmax" (%a0) : (tensor<64x1xf32>) -> tensor<64x1xf32> {
+  ^bb0(%x0: tensor<64x1xf32>):
+    %1 = tfc.softmax %x0 {axis = 1 : i64} : tensor<64x1xf32>
+    tfc.yield %1 : tensor<64x1xf32>
+  }
+  return %0 : tensor<64x1xf32>
+}

@@ -1,0 +1,9 @@
+// Kernel benchmark case mm_8192_cube_t256x128x32x4x2x3 (benchmarks/kernels/gen_cases.py).
+func.func @main(%a0: tensor<8192x8192xbf16>, %a1: tensor<8192x8192xbf16>) -> tensor<8192x8192xbf16> {
+  %0 = tfc.fusion "matmul" (%a0, %a1) : (tensor<8192x8192xbf16>, tensor<8192x8192xbf16>) -> tensor<8192x8192xbf16> {
+  ^bb0(%x0: tensor<8192x8192xbf16>, %x1: tensor<8192x8192xbf16>):
+    %1 = tfc.matmul %x0, %x1 {tfc.tile = array<i64: 256, 128, 32, 4, 2, 3>} : (tensor<8192x8192xbf16>, tensor<8192x8192xbf16>) -> tensor<8192x8192xbf16>
+    tfc.yield %1 : tensor<8192x8192xbf16>
+  }
+  return %0 : tensor<8192x8192xbf16>
+}

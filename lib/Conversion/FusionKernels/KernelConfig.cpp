@@ -1,0 +1,223 @@
+//===- KernelConfig.cpp - tile and thread choices per kernel family ------===//
+//
+// See KernelConfig.h. The numbers here are the rules, not a GPU: the
+// target supplies shared memory per block, the SM count and the arch.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelConfig.h"
+#include "IndexingUtils.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/bit.h"
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+int64_t mlir::tfc::getComputeCapability(TargetAttr target) {
+  StringRef arch = target.getArch();
+  if (!arch.consume_front("sm_"))
+    return 0;
+  arch = arch.take_while([](char c) { return c >= '0' && c <= '9'; });
+  int64_t cc = 0;
+  if (arch.getAsInteger(10, cc))
+    return 0;
+  return cc;
+}
+
+bool mlir::tfc::hasMmaSync(TargetAttr target) {
+  return getComputeCapability(target) >= 80;
+}
+
+//===----------------------------------------------------------------------===//
+// Matmul
+//===----------------------------------------------------------------------===//
+
+/// Bytes of one stage of a rows x cols tile of 16-bit elements whose rows
+/// (cols long) are padded.
+static int64_t tileBytes(int64_t rows, int64_t cols) {
+  return rows * (cols * 2 + kSharedRowPadBytes);
+}
+
+int64_t MmaMatmulConfig::sharedMemoryBytes() const {
+  // A is blockM x blockK and B blockK x blockN, in whichever orientation
+  // they are stored; the larger of the two paddings is counted.
+  int64_t a = std::max(tileBytes(blockM, blockK), tileBytes(blockK, blockM));
+  int64_t b = std::max(tileBytes(blockN, blockK), tileBytes(blockK, blockN));
+  return stages * (a + b);
+}
+
+/// Checks that the copy of a rows x cols tile (16-byte chunks along cols)
+/// splits evenly over `threads`, each thread always at the same column.
+static bool tileCopySplits(int64_t rows, int64_t cols, int64_t threads) {
+  int64_t chunksPerRow = cols / 8;
+  return cols % 8 == 0 && threads % chunksPerRow == 0 &&
+         (rows * chunksPerRow) % threads == 0;
+}
+
+/// Why `c` cannot run, or an empty string.
+static std::string whyInvalid(const MmaMatmulConfig &c, TargetAttr target) {
+  if (c.blockM <= 0 || c.blockN <= 0 || c.blockK <= 0 || c.warpsM <= 0 ||
+      c.warpsN <= 0 || c.stages < 2)
+    return "sizes must be positive and stages at least 2";
+  if (c.blockM % (16 * c.warpsM) != 0)
+    return "blockM must be a multiple of 16 * warpsM";
+  if (c.blockN % (16 * c.warpsN) != 0)
+    return "blockN must be a multiple of 16 * warpsN";
+  if (c.blockK % 16 != 0)
+    return "blockK must be a multiple of 16";
+  if (c.threads() > 1024)
+    return "more than 1024 threads per block";
+  for (auto [rows, cols] :
+       {std::pair{c.blockM, c.blockK}, std::pair{c.blockK, c.blockM},
+        std::pair{c.blockN, c.blockK}, std::pair{c.blockK, c.blockN}})
+    if (!tileCopySplits(rows, cols, c.threads()))
+      return "the 16-byte copies of a " + std::to_string(rows) + "x" +
+             std::to_string(cols) + " tile do not split evenly over " +
+             std::to_string(c.threads()) + " threads";
+  if (c.blockM * c.blockN / c.threads() > 128)
+    return "more than 128 accumulators per thread";
+  if (c.sharedMemoryBytes() > target.getSmemPerBlock())
+    return "tile needs " + std::to_string(c.sharedMemoryBytes()) +
+           " bytes of shared memory; the target allows " +
+           std::to_string(target.getSmemPerBlock()) + " per block";
+  return "";
+}
+
+FailureOr<MmaMatmulConfig>
+mlir::tfc::chooseMmaMatmulConfig(Operation *op, TargetAttr target,
+                                 int64_t batch, int64_t m, int64_t n,
+                                 int64_t k) {
+  if (auto pinned = op->getAttrOfType<DenseI64ArrayAttr>(kTileAttrName)) {
+    if (pinned.size() != 6)
+      return op->emitOpError("'")
+             << kTileAttrName
+             << "' needs 6 values (blockM, blockN, blockK, warpsM, warpsN, "
+                "stages), got "
+             << pinned.size();
+    ArrayRef<int64_t> v = pinned.asArrayRef();
+    MmaMatmulConfig config{v[0], v[1], v[2], v[3], v[4], v[5]};
+    std::string why = whyInvalid(config, target);
+    if (!why.empty())
+      return op->emitOpError("'") << kTileAttrName << "' is invalid: " << why;
+    return config;
+  }
+
+  // Largest block tile first; take the first that gives every SM at least
+  // one block (or the smallest when none does). Measured on an H100
+  // (benchmarks/RESULTS.md, "Kernel families"): 128x256 warps of 64x64
+  // win on long K (8192^3: 310 vs 283 TFLOP/s) but lose on GPT-2's K = 768,
+  // where one block per SM and the longer prologue and epilogue do not pay
+  // off; there 128x128 with blockK 64 is best (260 vs 241 TFLOP/s for
+  // blockK 32).
+  static const MmaMatmulConfig longK[] = {
+      {128, 256, 32, 2, 4, 4},
+  };
+  static const MmaMatmulConfig candidates[] = {
+      {128, 128, 64, 2, 4, 3},
+      {128, 64, 32, 2, 2, 3},
+      {64, 64, 32, 2, 2, 3},
+      {32, 32, 32, 2, 2, 3},
+  };
+  // Long K and many waves of blocks for the 128x256 tile (one block per SM).
+  constexpr int64_t kLongK = 2048, kMinWaves = 4;
+  SmallVector<MmaMatmulConfig> order;
+  if (k >= kLongK && batch * ceilDiv(m, 128) * ceilDiv(n, 256) >=
+                         kMinWaves * target.getSmCount())
+    order.append(std::begin(longK), std::end(longK));
+  order.append(std::begin(candidates), std::end(candidates));
+  for (auto [index, candidate] : llvm::enumerate(order)) {
+    MmaMatmulConfig config = candidate;
+    config.stages =
+        std::clamp<int64_t>(ceilDiv(k, config.blockK), 2, candidate.stages);
+    while (config.stages > 2 && !whyInvalid(config, target).empty())
+      --config.stages;
+    if (!whyInvalid(config, target).empty())
+      continue;
+    int64_t blocks =
+        batch * ceilDiv(m, config.blockM) * ceilDiv(n, config.blockN);
+    if (blocks >= target.getSmCount() || index + 1 == order.size())
+      return config;
+  }
+  return op->emitOpError("has no tensor-core tile that fits the target's ")
+         << target.getSmemPerBlock() << " bytes of shared memory per block";
+}
+
+//===----------------------------------------------------------------------===//
+// Rows
+//===----------------------------------------------------------------------===//
+
+/// Values of a row one thread keeps in registers at most.
+static constexpr int64_t kMaxRowValuesPerThread = 32;
+/// Threads of a block that holds several short rows.
+static constexpr int64_t kRowBlockThreads = 256;
+
+RowConfig mlir::tfc::chooseRowConfig(TargetAttr target, int64_t rows,
+                                     int64_t length, int64_t vectorWidth) {
+  RowConfig config;
+  config.vectorWidth = vectorWidth;
+  int64_t chunks = ceilDiv(length, vectorWidth);
+  int64_t maxChunks = std::max<int64_t>(1, kMaxRowValuesPerThread / vectorWidth);
+  int64_t threadsPerRow = 32;
+  while (threadsPerRow < 1024 && ceilDiv(chunks, threadsPerRow) > maxChunks)
+    threadsPerRow *= 2;
+  config.threadsPerRow = threadsPerRow;
+  config.chunksPerThread = ceilDiv(chunks, threadsPerRow);
+  config.inRegisters = config.chunksPerThread <= maxChunks;
+  if (!config.inRegisters) {
+    // Streamed rows: a large block loops over the row.
+    config.threadsPerRow = 1024;
+    config.chunksPerThread = ceilDiv(chunks, 1024);
+  }
+  // Short rows: several per block, fewer when that would leave SMs idle.
+  int64_t perSm = std::max<int64_t>(1, rows / target.getSmCount());
+  int64_t rowsPerBlock = std::max<int64_t>(1, kRowBlockThreads / config.threadsPerRow);
+  rowsPerBlock = std::min<int64_t>(rowsPerBlock, static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(perSm))));
+  config.rowsPerBlock = std::max<int64_t>(rowsPerBlock, 1);
+  return config;
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+int64_t FlashAttentionConfig::sharedMemoryBytes(int64_t headDim,
+                                                int64_t valueDim) const {
+  return tileBytes(blockQ, headDim) +
+         stages * (tileBytes(blockKV, headDim) + tileBytes(blockKV, valueDim));
+}
+
+FailureOr<FlashAttentionConfig>
+mlir::tfc::chooseFlashAttentionConfig(Operation *op, TargetAttr target,
+                                      int64_t headDim, int64_t valueDim) {
+  // Head dims above 64: two m-tiles per warp, so that each K and V
+  // fragment read from shared memory feeds two mma (the accumulators of 64
+  // rows would not fit in registers with one tile per warp at blockQ 128).
+  FlashAttentionConfig config =
+      std::max(headDim, valueDim) > 64 ? FlashAttentionConfig{128, 64, 4, 2}
+                                       : FlashAttentionConfig{64, 64, 4, 2};
+  if (auto pinned = op->getAttrOfType<DenseI64ArrayAttr>(kTileAttrName)) {
+    if (pinned.size() != 4)
+      return op->emitOpError("'")
+             << kTileAttrName
+             << "' needs 4 values (blockQ, blockKV, warps, stages), got "
+             << pinned.size();
+    ArrayRef<int64_t> v = pinned.asArrayRef();
+    config = {v[0], v[1], v[2], v[3]};
+    if (config.warps < 1 || config.warps > 32 || config.stages != 2 ||
+        (config.blockQ != 16 * config.warps &&
+         config.blockQ != 32 * config.warps) ||
+        config.blockKV % 16 != 0)
+      return op->emitOpError("'")
+             << kTileAttrName
+             << "' is invalid: blockQ must be 16 or 32 times warps, blockKV "
+                "a multiple of 16 and stages 2";
+  }
+  int64_t bytes = config.sharedMemoryBytes(headDim, valueDim);
+  if (bytes > target.getSmemPerBlock())
+    return op->emitOpError("flash attention tile needs ")
+           << bytes << " bytes of shared memory; the target allows "
+           << target.getSmemPerBlock() << " per block";
+  return config;
+}

@@ -1,0 +1,106 @@
+//===- KernelConfig.h - tile and thread choices per kernel family -*- C++ -*-===//
+//
+// Every tile size, thread count and pipeline depth of the kernel families is
+// chosen here, from the problem shape and the #tfc.target (shared memory per
+// block, SM count, compute capability), never from a hard-coded GPU. A
+// matmul's choice can be pinned with the `tfc.tile` attribute on the op
+// (IREE-style): the families only read what these functions return, so a
+// test can fix a configuration and a benchmark can compare several.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TFC_LIB_CONVERSION_FUSIONKERNELS_KERNELCONFIG_H
+#define TFC_LIB_CONVERSION_FUSIONKERNELS_KERNELCONFIG_H
+
+#include "tfc/Dialect/TfcDialect.h"
+
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/LLVM.h"
+
+namespace mlir::tfc {
+
+/// Compute capability of the target's arch as 10 * major + minor (sm_90a ->
+/// 90), 0 when the arch string is not of the form sm_<digits>[letter].
+int64_t getComputeCapability(TargetAttr target);
+
+/// Whether the target has warp-level tensor-core mma.sync for 16-bit floats
+/// (m16n8k16, sm_80 and later).
+bool hasMmaSync(TargetAttr target);
+
+/// Bytes each row of a shared-memory tile is padded by, so that the eight
+/// 16-byte rows one ldmatrix phase reads fall in distinct bank groups.
+inline constexpr int64_t kSharedRowPadBytes = 16;
+
+//===----------------------------------------------------------------------===//
+// Matmul on tensor cores
+//===----------------------------------------------------------------------===//
+
+/// A block computes blockM x blockN of the output with warpsM x warpsN warps
+/// (each a (blockM / warpsM) x (blockN / warpsN) tile of m16n8k16 mma.sync),
+/// stepping K by blockK through `stages` cp.async shared-memory buffers.
+struct MmaMatmulConfig {
+  int64_t blockM, blockN, blockK, warpsM, warpsN, stages;
+
+  int64_t threads() const { return warpsM * warpsN * 32; }
+  /// Shared memory of the A and B stages (16-bit elements, padded rows).
+  int64_t sharedMemoryBytes() const;
+};
+
+/// The attribute that pins a matmul's configuration:
+/// `tfc.tile = array<i64: blockM, blockN, blockK, warpsM, warpsN, stages>`.
+inline constexpr llvm::StringLiteral kTileAttrName = "tfc.tile";
+
+/// Chooses the configuration of a batch x [m, k] x [k, n] matmul of 16-bit
+/// operands: the largest block tile that still gives every SM a block, at
+/// most three stages, within the target's shared memory per block. Honors
+/// `tfc.tile` on `op` (checked; errors name the violated constraint).
+FailureOr<MmaMatmulConfig> chooseMmaMatmulConfig(Operation *op,
+                                                 TargetAttr target,
+                                                 int64_t batch, int64_t m,
+                                                 int64_t n, int64_t k);
+
+//===----------------------------------------------------------------------===//
+// Row kernels (softmax, layer_norm, rms_norm)
+//===----------------------------------------------------------------------===//
+
+/// How threads cover rows: `threadsPerRow` threads (at least a warp) each
+/// hold `chunksPerThread` vectors of `vectorWidth` elements of one row in
+/// registers; a block of `threads()` threads holds `rowsPerBlock` rows.
+/// `inRegisters` is false when a row is too long to keep: then it is
+/// streamed (read twice).
+struct RowConfig {
+  int64_t vectorWidth, threadsPerRow, rowsPerBlock, chunksPerThread;
+  bool inRegisters;
+
+  int64_t threads() const { return threadsPerRow * rowsPerBlock; }
+};
+
+/// Chooses the row layout for `rows` rows of `length` elements, read with
+/// vectors of `vectorWidth` elements (1 when the rows are not aligned).
+RowConfig chooseRowConfig(TargetAttr target, int64_t rows, int64_t length,
+                          int64_t vectorWidth);
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+/// Flash attention on tensor cores: a block handles blockQ query rows
+/// (16 or 32 per warp) and streams keys and values blockKV at a time through
+/// `stages` shared-memory buffers.
+struct FlashAttentionConfig {
+  int64_t blockQ, blockKV, warps, stages;
+
+  int64_t threads() const { return warps * 32; }
+  /// Query rows each warp owns (16 or 32: one or two mma m-tiles).
+  int64_t rowsPerWarp() const { return blockQ / warps; }
+  /// Shared memory of the Q tile and the K and V stages (16-bit elements).
+  int64_t sharedMemoryBytes(int64_t headDim, int64_t valueDim) const;
+};
+
+FailureOr<FlashAttentionConfig>
+chooseFlashAttentionConfig(Operation *op, TargetAttr target, int64_t headDim,
+                           int64_t valueDim);
+
+} // namespace mlir::tfc
+
+#endif // TFC_LIB_CONVERSION_FUSIONKERNELS_KERNELCONFIG_H
