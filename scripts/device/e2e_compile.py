@@ -35,9 +35,13 @@ def sha256_file(path):
     return h.hexdigest()
 
 
+PRECISION = "f32"
+
+
 def compile_one(tfc_opt, onnx_path, art_path, weights_name):
     cmd = [tfc_opt, "--weights=external", onnx_path,
-           f"--tfc-compile=target=sm_90a artifact={art_path} external-weights-file={weights_name}",
+           f"--tfc-compile=target=sm_90a artifact={art_path} external-weights-file={weights_name}"
+           f" precision={PRECISION}",
            "-o", "/dev/null"]
     t0 = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -141,9 +145,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dir")
     ap.add_argument("--models", default="")
+    ap.add_argument("--precision", default="f32", choices=["f32", "bf16", "f16"],
+                    help="tfc-compile precision (weights stay f32 in the safetensors file)")
     ap.add_argument("--tfc-opt", default=os.path.join(ROOT, "build", "bin", "tfc-opt"))
     ap.add_argument("--tfc-run", default=os.path.join(ROOT, "build", "bin", "tfc-run"))
     args = ap.parse_args()
+    global PRECISION
+    PRECISION = args.precision
     manifest = json.load(open(os.path.join(args.dir, "manifest.json")))
     names = args.models.split(",") if args.models else list(manifest["models"])
     out_path = os.path.join(args.dir, "compile.json")
