@@ -123,49 +123,58 @@ static LogicalResult checkKind(const OnnxNode &node,
                           << getAttrKindName(attr);
 }
 
+/// The attribute `name` checked to be of `kind`; null when it is absent and
+/// `hasDefault` (the caller then uses its default), an error when it is
+/// absent and required.
+static FailureOr<const AttributeProto *>
+lookupScalarAttr(const OnnxNode &node, StringRef name, bool hasDefault,
+                 AttributeProto::AttributeType kind, StringRef kindName) {
+  const AttributeProto *attr = node.findAttr(name);
+  if (!attr) {
+    if (hasDefault)
+      return static_cast<const AttributeProto *>(nullptr);
+    return node.emitError() << node.getOpType() << " requires attribute '"
+                            << name << "'";
+  }
+  if (failed(checkKind(node, *attr, kind, kindName)))
+    return failure();
+  return attr;
+}
+
 FailureOr<int64_t>
 OnnxNode::getIntAttr(StringRef name,
                      std::optional<int64_t> defaultValue) const {
-  const AttributeProto *attr = findAttr(name);
-  if (!attr) {
-    if (defaultValue)
-      return *defaultValue;
-    return emitError() << getOpType() << " requires attribute '" << name
-                       << "'";
-  }
-  if (failed(checkKind(*this, *attr, AttributeProto::INT, "an INT")))
+  auto attr = lookupScalarAttr(*this, name, defaultValue.has_value(),
+                               AttributeProto::INT, "an INT");
+  if (failed(attr))
     return failure();
-  return attr->i();
+  if (!*attr)
+    return *defaultValue;
+  return (*attr)->i();
 }
 
 FailureOr<float>
 OnnxNode::getFloatAttr(StringRef name,
                        std::optional<float> defaultValue) const {
-  const AttributeProto *attr = findAttr(name);
-  if (!attr) {
-    if (defaultValue)
-      return *defaultValue;
-    return emitError() << getOpType() << " requires attribute '" << name
-                       << "'";
-  }
-  if (failed(checkKind(*this, *attr, AttributeProto::FLOAT, "a FLOAT")))
+  auto attr = lookupScalarAttr(*this, name, defaultValue.has_value(),
+                               AttributeProto::FLOAT, "a FLOAT");
+  if (failed(attr))
     return failure();
-  return attr->f();
+  if (!*attr)
+    return *defaultValue;
+  return (*attr)->f();
 }
 
 FailureOr<std::string>
 OnnxNode::getStringAttr(StringRef name,
                         std::optional<StringRef> defaultValue) const {
-  const AttributeProto *attr = findAttr(name);
-  if (!attr) {
-    if (defaultValue)
-      return defaultValue->str();
-    return emitError() << getOpType() << " requires attribute '" << name
-                       << "'";
-  }
-  if (failed(checkKind(*this, *attr, AttributeProto::STRING, "a STRING")))
+  auto attr = lookupScalarAttr(*this, name, defaultValue.has_value(),
+                               AttributeProto::STRING, "a STRING");
+  if (failed(attr))
     return failure();
-  return attr->s();
+  if (!*attr)
+    return defaultValue->str();
+  return (*attr)->s();
 }
 
 FailureOr<std::optional<SmallVector<int64_t>>>
