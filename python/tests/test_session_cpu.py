@@ -53,8 +53,3 @@ def test_bf16_host_arrays():
     out = tfc.Session._host_array(info, "input", np.ones(2, ml_dtypes.bfloat16))
     assert out.dtype == np.uint16 and list(out) == [0x3F80, 0x3F80]
 
-
-def test_device_pointers_default_to_the_tensor_size():
-    info = tfc.TensorInfo("y", "f32", (2, 8), 64)
-    assert tfc.Session._device_pointer(info, "output", 0x1000, None) == (0x1000, 64)
-    assert tfc.Session._device_pointer(info, "output", 0x1000, 32) == (0x1000, 32)

@@ -5,6 +5,7 @@ CUDA GPU.
     tfc.compile("model.onnx", "model.tfcm", target="sm_90a")
     session = tfc.Session("model.tfcm")
     outputs = session.run(input_ids=ids)          # NumPy in, NumPy out
+    outputs = session.run(input_ids=ids_cuda)     # torch CUDA in, torch CUDA out, zero-copy
 
 Pure Python: ``compile`` runs the ``tfc-opt`` tool, and ``Artifact`` /
 ``Session`` call the runtime library ``libtfcrt.so`` through ctypes (found
@@ -15,12 +16,14 @@ import numpy as np
 
 from .compiler import CompileError, compile, find_tfc_opt
 from .dtypes import NUMPY_DTYPES, bf16_to_float32, float32_to_bf16
+from .interop import DeviceArray
 from .runtime import Artifact, LaunchTime, Session, TensorInfo, TfcError, WeightInfo
 from .safetensors import read_safetensors, read_safetensors_header, write_safetensors
 
 __all__ = [
     "Artifact",
     "CompileError",
+    "DeviceArray",
     "LaunchTime",
     "Session",
     "TensorInfo",

@@ -3,7 +3,8 @@
 ``Artifact`` loads and validates a .tfcm file and describes it; it needs no
 GPU. ``Session`` puts an artifact on a GPU: it binds the external weights
 (the artifact's own files, or safetensors files given here), runs with NumPy
-arrays in and out, or zero-copy with PyTorch CUDA tensors, and profiles.
+arrays in and out, or zero-copy with PyTorch CUDA tensors and other CUDA
+arrays (``__cuda_array_interface__``, DLPack; see interop.py), and profiles.
 Every failure raises ``TfcError`` with the runtime's message and status.
 """
 import ctypes
@@ -13,6 +14,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import _capi
+from . import interop
 from .dtypes import NUMPY_DTYPES, TORCH_DTYPES, artifact_dtype_of, is_bfloat16
 
 
@@ -214,10 +216,6 @@ class Artifact:
         )
 
 
-def _is_torch_tensor(value):
-    return type(value).__module__.startswith("torch") and hasattr(value, "data_ptr")
-
-
 class Session:
     """An artifact on a GPU, ready to run.
 
@@ -232,20 +230,28 @@ class Session:
     def __init__(self, artifact, device=0, graph=True, weights=None, weights_dir=None):
         if not isinstance(artifact, Artifact):
             artifact = Artifact(artifact)
-        self.artifact = artifact
-        self._lib = artifact._lib
-        self._handle = ctypes.c_void_p()
-        self.device = device
+        handle = ctypes.c_void_p()
         options, keep = _session_options(
             weights, weights_dir, device, 0 if graph else _capi.TFC_SESSION_NO_GRAPH
         )
         _check(
-            self._lib,
-            self._lib.tfcSessionCreate(artifact._handle, ctypes.byref(options), ctypes.byref(self._handle)),
+            artifact._lib,
+            artifact._lib.tfcSessionCreate(artifact._handle, ctypes.byref(options), ctypes.byref(handle)),
         )
         del keep
+        self._attach(artifact, artifact._lib, handle, device)
+
+    def _attach(self, artifact, lib, handle, device):
+        """Sets up a session object around a created tfcSession handle."""
+        self.artifact = artifact
+        self._lib = lib
+        self._handle = handle
+        self.device = int(device)
         self._device_outputs = {}  # name -> bound device address
-        self._torch_outputs = {}  # name -> torch tensor run() returns
+        self._torch_outputs = {}  # name -> session-owned torch tensor run() returns
+        # ("input" | "output", name) -> what keeps bound device memory alive
+        # (the tensor, the producer's object, the consumed DLPack capsule).
+        self._keep = {}
 
     # -- bindings ---------------------------------------------------------
 
@@ -254,7 +260,9 @@ class Session:
 
     def bind_input(self, name, array):
         """Copies a host array into input ``name`` now; dtype and shape must
-        match the artifact's input (bf16: uint16 raw bits or ml_dtypes)."""
+        match the artifact's input (bf16: uint16 raw bits or ml_dtypes).
+        NumPy arrays, CPU torch tensors, host DLPack producers, or anything
+        np.asarray takes."""
         info = self._tensor(self.artifact.inputs, "input", name)
         array = self._host_array(info, "input", array)
         _check(
@@ -267,26 +275,32 @@ class Session:
                 array.nbytes,
             ),
         )
+        self._keep.pop(("input", name), None)
 
-    def bind_input_device(self, name, ptr, nbytes=None):
-        """Makes input ``name`` read device memory at ``ptr`` (an int, e.g.
-        ``tensor.data_ptr()``, or a CUDA torch tensor) on later runs, without
-        a copy. The memory must be on this session's device, stay alive while
-        bound, and be ready (synchronized) before run()."""
+    def bind_input_device(self, name, value, nbytes=None):
+        """Makes input ``name`` read device memory on later runs, without a
+        copy. ``value`` is a CUDA torch tensor, an object with
+        ``__cuda_array_interface__``, a DLPack producer on a CUDA device
+        (dtype, shape, contiguity and device are checked, and the object is
+        kept alive while bound), or a raw address (an int, ``nbytes``
+        defaulting to the input's size). The memory must be on this session's
+        device and be ready (synchronized) before run_bound(); run() waits
+        for the device itself."""
         info = self._tensor(self.artifact.inputs, "input", name)
-        ptr, nbytes = self._device_pointer(info, "input", ptr, nbytes)
+        ptr, nbytes, keep = self._device_binding(info, "input", value, nbytes)
         _check(
             self._lib,
             self._lib.tfcSessionBindInputDevice(
                 self._handle, name.encode(), _capi.DTYPE_VALUES[info.dtype], ptr, nbytes
             ),
         )
+        self._keep[("input", name)] = keep
 
-    def bind_output_device(self, name, ptr, nbytes=None):
-        """Makes output ``name`` be written to device memory at ``ptr`` (an
-        int or a CUDA torch tensor) on later runs, without a copy."""
+    def bind_output_device(self, name, value, nbytes=None):
+        """Makes output ``name`` be written to device memory on later runs,
+        without a copy; ``value`` as for bind_input_device (not read-only)."""
         info = self._tensor(self.artifact.outputs, "output", name)
-        ptr, nbytes = self._device_pointer(info, "output", ptr, nbytes)
+        ptr, nbytes, keep = self._device_binding(info, "output", value, nbytes)
         _check(
             self._lib,
             self._lib.tfcSessionBindOutputDevice(
@@ -294,17 +308,11 @@ class Session:
             ),
         )
         self._device_outputs[name] = ptr
+        self._keep[("output", name)] = keep
 
     @staticmethod
     def _host_array(info, what, array):
-        if _is_torch_tensor(array):
-            array = array.detach().cpu()
-            if str(array.dtype) == "torch.bfloat16":
-                import torch
-
-                array = array.view(torch.int16)
-            array = array.numpy()
-        array = np.asarray(array)
+        array = interop.host_array(array)
         got = artifact_dtype_of(array)
         if got != info.dtype or tuple(array.shape) != info.shape:
             raise _invalid(
@@ -316,22 +324,42 @@ class Session:
             array = array.view(np.uint16)
         return np.ascontiguousarray(array)
 
-    @staticmethod
-    def _device_pointer(info, what, ptr, nbytes):
-        if _is_torch_tensor(ptr):
-            tensor = ptr
-            if not tensor.is_cuda:
-                raise _invalid(f"{what} '{info.name}': the torch tensor is on {tensor.device}, not a CUDA device")
-            dtype = TORCH_DTYPES.get(str(tensor.dtype))
-            if dtype != info.dtype or tuple(tensor.shape) != info.shape:
-                raise _invalid(
-                    f"{what} '{info.name}' is {info.dtype}{list(info.shape)}; got a torch tensor of "
-                    f"dtype {tensor.dtype} and shape {list(tensor.shape)}"
-                )
-            if not tensor.is_contiguous():
-                raise _invalid(f"{what} '{info.name}': the torch tensor is not contiguous")
-            return int(tensor.data_ptr()), tensor.numel() * tensor.element_size()
-        return int(ptr), info.nbytes if nbytes is None else int(nbytes)
+    _KIND_NAMES = {
+        "torch": "a torch tensor",
+        "cuda_array_interface": "a __cuda_array_interface__ array",
+        "dlpack": "a DLPack tensor",
+    }
+
+    def _device_binding(self, info, what, value, nbytes):
+        """(address, byte size, keep-alive object) of a device value bound
+        to ``info``, after checking it; TfcError (invalid argument) naming the
+        input or output otherwise."""
+        if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            return int(value), info.nbytes if nbytes is None else int(nbytes), None
+        if not interop.is_device_value(value):
+            raise _invalid(
+                f"{what} '{info.name}': {type(value).__name__} is not device memory (a CUDA torch "
+                "tensor, a __cuda_array_interface__ or CUDA DLPack object, or an address)"
+            )
+        try:
+            view = interop.device_view(value)
+        except interop.InteropError as e:
+            raise _invalid(f"{what} '{info.name}': {e}") from None
+        if view.dtype != info.dtype or view.shape != info.shape:
+            got = str(value.dtype) if view.kind == "torch" else interop.describe_dtype(view)
+            raise _invalid(
+                f"{what} '{info.name}' is {info.dtype}{list(info.shape)}; got "
+                f"{self._KIND_NAMES[view.kind]} of dtype {got} and shape {list(view.shape)}"
+            )
+        if view.device is not None and view.device != self.device:
+            raise _invalid(
+                f"{what} '{info.name}' is on cuda:{view.device}; this session runs on device {self.device}"
+            )
+        if what == "output" and view.readonly:
+            raise _invalid(f"output '{info.name}': the memory is read-only")
+        if nbytes is not None and int(nbytes) != view.nbytes:
+            raise _invalid(f"{what} '{info.name}': nbytes={nbytes}, but the tensor holds {view.nbytes} bytes")
+        return view.ptr, view.nbytes, view.keep
 
     def input_device_ptr(self, name):
         """Device address input ``name`` is read from (the session's buffer,
@@ -341,50 +369,104 @@ class Session:
         return value.value
 
     def output_device_ptr(self, name):
+        """Device address output ``name`` is written to (the session's
+        buffer, or the bound one)."""
         value = ctypes.c_uint64()
         _check(self._lib, self._lib.tfcSessionGetOutputDevicePtr(self._handle, name.encode(), ctypes.byref(value)))
         return value.value
 
     # -- running ------------------------------------------------------------
 
-    def _bind_feeds(self, feeds):
-        """Binds host arrays (copied) and CUDA torch tensors (zero-copy);
-        returns the torch device of the latter, or None."""
-        torch_device = None
-        for value in feeds.values():
-            if _is_torch_tensor(value) and value.is_cuda:
-                torch_device = value.device
-        if torch_device is not None:
-            import torch
-
-            # The session runs on its own stream: what torch queued must land.
-            torch.cuda.synchronize(torch_device)
+    def _bind_feeds(self, feeds, given_outputs=None):
+        """Binds host values (copied) and device values (zero-copy), binds
+        ``given_outputs`` (device values), waits for the device when device
+        memory is bound, and returns the kind of the results: "torch-cuda",
+        "device", "torch-cpu" or "numpy"."""
+        given_outputs = dict(given_outputs or {})
         for name, value in feeds.items():
-            if _is_torch_tensor(value) and value.is_cuda:
+            if interop.is_device_value(value):
                 self.bind_input_device(name, value)
             else:
                 self.bind_input(name, value)
-        return torch_device
+        for name, value in given_outputs.items():
+            self.bind_output_device(name, value)
+        values = list(feeds.values()) + list(given_outputs.values())
+        on_device = [v for v in values if interop.is_device_value(v)]
+        if on_device:
+            # The session runs on its own stream: what the producers queued
+            # (on theirs) must land first.
+            self._synchronize(any(interop.is_torch_tensor(v) for v in on_device))
+        if any(interop.is_torch_tensor(v) for v in on_device):
+            return "torch-cuda"
+        if on_device:
+            return "device"
+        if any(interop.is_torch_tensor(v) for v in values):
+            return "torch-cpu"
+        return "numpy"
 
-    def run(self, inputs=None, /, **kwargs):
+    def _synchronize(self, torch_present):
+        if torch_present:
+            import torch
+
+            torch.cuda.synchronize(self.device)
+        else:
+            try:
+                interop.synchronize_device(self.device)
+            except (OSError, interop.InteropError) as e:
+                raise TfcError(_capi.STATUS_NAMES.index("TFC_ERROR_CUDA"), str(e)) from None
+
+    def run(self, inputs=None, outputs=None, /, **kwargs):
         """Runs once and returns every output, by name.
 
         Inputs come as keyword arguments or a dict (for names that are not
-        Python identifiers); an input not given keeps its last binding. NumPy
-        arrays (or anything np.asarray takes) are copied in, and the outputs
-        come back as new NumPy arrays. CUDA torch tensors are bound zero-copy;
-        when any input is one, the outputs come back as torch tensors on that
-        device that the kernels wrote in place: the session's own output
-        tensors, reused (and overwritten) by the next run, so that replaying
-        the CUDA graph needs no re-capture; clone them to keep them.
+        Python identifiers); an input not given keeps its last binding.
+        What comes back follows what went in:
+
+        * NumPy arrays (or anything np.asarray takes) are copied in; the
+          outputs are new NumPy arrays.
+        * CPU torch tensors are copied in; the outputs are new CPU tensors.
+        * CUDA torch tensors are bound zero-copy; the outputs are CUDA torch
+          tensors on the session's device that the kernels wrote in place.
+        * Objects with ``__cuda_array_interface__`` or a CUDA ``__dlpack__``
+          (CuPy, JAX, Numba, ...) are bound zero-copy; the outputs are
+          ``tfc.DeviceArray`` objects over the output memory, which
+          ``cupy.asarray``, ``torch.from_dlpack`` or ``jax.dlpack.from_dlpack``
+          read without a copy.
+
+        Device outputs are the session's own buffers (or torch tensors it
+        made once), reused and overwritten by the next run so that the CUDA
+        graph replays without re-capture: clone what you keep. To have them
+        written elsewhere, give ``outputs``, a dict of device memory by
+        output name (torch tensors, CuPy arrays, ...); those objects come
+        back as the results.
         """
         feeds = dict(inputs or {})
         feeds.update(kwargs)
-        torch_device = self._bind_feeds(feeds)
-        if torch_device is not None:
-            return self._run_into_torch(torch_device)
-        _check(self._lib, self._lib.tfcSessionRun(self._handle))
-        return self.outputs()
+        given = dict(outputs or {})
+        kind = self._bind_feeds(feeds, given)
+        if kind == "torch-cuda":
+            return self._run_into_torch(given)
+        self.run_bound()
+        if kind == "device":
+            return {
+                info.name: given[info.name] if info.name in given else self._device_array(info)
+                for info in self.artifact.outputs
+            }
+        results = self.outputs()
+        if kind == "torch-cpu":
+            import torch
+
+            for name, array in results.items():
+                if self.artifact.output(name).dtype == "bf16":
+                    results[name] = torch.from_numpy(array.view(np.int16)).view(torch.bfloat16)
+                else:
+                    results[name] = torch.from_numpy(array)
+        return results
+
+    def _device_array(self, info):
+        return interop.DeviceArray(
+            self.output_device_ptr(info.name), info.dtype, info.shape, self.device,
+            owner=self, to_host=lambda: self.output(info.name))
 
     def run_bound(self):
         """Runs once with the current bindings and waits: no copy in or out.
@@ -393,13 +475,17 @@ class Session:
         captures a CUDA graph, later ones replay it."""
         _check(self._lib, self._lib.tfcSessionRun(self._handle))
 
-    def _run_into_torch(self, device):
+    def _run_into_torch(self, given):
         import torch
 
+        device = torch.device("cuda", self.device)
         results = {}
         for info in self.artifact.outputs:
+            if info.name in given:
+                results[info.name] = given[info.name]
+                continue
             tensor = self._torch_outputs.get(info.name)
-            if tensor is None or tensor.device != device:
+            if tensor is None:
                 torch_dtype = next(k for k, v in TORCH_DTYPES.items() if v == info.dtype)
                 tensor = torch.empty(
                     info.shape, dtype=getattr(torch, torch_dtype.split(".")[1]), device=device
@@ -408,7 +494,7 @@ class Session:
             if self._device_outputs.get(info.name) != tensor.data_ptr():
                 self.bind_output_device(info.name, tensor)
             results[info.name] = tensor
-        _check(self._lib, self._lib.tfcSessionRun(self._handle))
+        self.run_bound()
         return results
 
     def outputs(self):
@@ -470,6 +556,10 @@ class Session:
         if getattr(self, "_handle", None):
             self._lib.tfcSessionRelease(self._handle)
             self._handle = ctypes.c_void_p()
+        # Bound memory may go now (DLPack deleters run as their holders go).
+        for attr in ("_keep", "_torch_outputs", "_device_outputs"):
+            if hasattr(self, attr):
+                getattr(self, attr).clear()
 
     def __del__(self):
         self.close()
