@@ -11,7 +11,7 @@ where tfc-opt is), with the weight files they bind:
   gpt2_tiny_st.tfcm      same, weights external: gpt2_tiny.safetensors
 
 Usage: python3 python/tests/prepare_gpu_artifacts.py [OUT]   (default
-.device-carry/python-gpu; carry .device-carry to the device). Needs onnx.
+.device-carry/python; carry that folder to the device). Needs onnx.
 """
 import pathlib
 import shutil
@@ -35,7 +35,7 @@ def initializers(path):
 
 
 def main():
-    out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / ".device-carry" / "python-gpu")
+    out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / ".device-carry" / "python")
     out.mkdir(parents=True, exist_ok=True)
     handmade = MODELS / "handmade_mlp_ln_softmax.onnx"
     gpt2 = MODELS / "gpt2_tiny.dynamo18.onnx"

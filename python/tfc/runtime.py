@@ -378,10 +378,10 @@ class Session:
     # -- running ------------------------------------------------------------
 
     def _bind_feeds(self, feeds, given_outputs=None):
-        """Binds host values (copied) and device values (zero-copy), binds
-        ``given_outputs`` (device values), waits for the device when device
-        memory is bound, and returns the kind of the results: "torch-cuda",
-        "device", "torch-cpu" or "numpy"."""
+        """Binds host values (copied) and device values (zero-copy) of
+        ``feeds``, and ``given_outputs`` (device values); returns the kind of
+        the results ("torch-cuda", "device", "torch-cpu" or "numpy") and
+        whether the device must be waited for before the run."""
         given_outputs = dict(given_outputs or {})
         for name, value in feeds.items():
             if interop.is_device_value(value):
@@ -392,28 +392,27 @@ class Session:
             self.bind_output_device(name, value)
         values = list(feeds.values()) + list(given_outputs.values())
         on_device = [v for v in values if interop.is_device_value(v)]
-        if on_device:
-            # The session runs on its own stream: what the producers queued
-            # (on theirs) must land first.
-            self._synchronize(any(interop.is_torch_tensor(v) for v in on_device))
         if any(interop.is_torch_tensor(v) for v in on_device):
-            return "torch-cuda"
+            return "torch-cuda", True
         if on_device:
-            return "device"
+            return "device", True
         if any(interop.is_torch_tensor(v) for v in values):
-            return "torch-cpu"
-        return "numpy"
+            return "torch-cpu", False
+        return "numpy", False
 
-    def _synchronize(self, torch_present):
-        if torch_present:
+    def _synchronize(self, kind):
+        """Waits for the device before a run that reads or writes memory of
+        other libraries: the session runs on its own stream, so what the
+        producers queued on theirs must land first."""
+        if kind == "torch-cuda":
             import torch
 
             torch.cuda.synchronize(self.device)
-        else:
-            try:
-                interop.synchronize_device(self.device)
-            except (OSError, interop.InteropError) as e:
-                raise TfcError(_capi.STATUS_NAMES.index("TFC_ERROR_CUDA"), str(e)) from None
+            return
+        try:
+            interop.synchronize_device(self.device)
+        except (OSError, interop.InteropError) as e:
+            raise TfcError(_capi.STATUS_NAMES.index("TFC_ERROR_CUDA"), str(e)) from None
 
     def run(self, inputs=None, outputs=None, /, **kwargs):
         """Runs once and returns every output, by name.
@@ -443,9 +442,11 @@ class Session:
         feeds = dict(inputs or {})
         feeds.update(kwargs)
         given = dict(outputs or {})
-        kind = self._bind_feeds(feeds, given)
+        kind, wait = self._bind_feeds(feeds, given)
         if kind == "torch-cuda":
             return self._run_into_torch(given)
+        if wait:
+            self._synchronize(kind)
         self.run_bound()
         if kind == "device":
             return {
@@ -494,6 +495,7 @@ class Session:
             if self._device_outputs.get(info.name) != tensor.data_ptr():
                 self.bind_output_device(info.name, tensor)
             results[info.name] = tensor
+        self._synchronize("torch-cuda")
         self.run_bound()
         return results
 
@@ -537,7 +539,9 @@ class Session:
         """Runs once launch by launch (no graph) with CUDA events around each
         launch; returns a LaunchTime (index, name, milliseconds) per launch.
         Inputs given here are bound first, as run() binds them."""
-        self._bind_feeds(inputs)
+        kind, wait = self._bind_feeds(inputs)
+        if wait:
+            self._synchronize(kind)
         count = len(self.artifact.launches)
         times = (ctypes.c_float * max(count, 1))()
         _check(self._lib, self._lib.tfcSessionRunProfiled(self._handle, times, count))
