@@ -717,3 +717,13 @@ LogicalResult FusionOp::verify() {
 
 #define GET_OP_CLASSES
 #include "tfc/Dialect/TfcOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// AllReduceOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AllReduceOp::verify() {
+  if (getRanks() < 2)
+    return emitOpError("needs at least 2 ranks, got ") << getRanks();
+  return success();
+}

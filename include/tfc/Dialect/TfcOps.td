@@ -490,6 +490,31 @@ def Tfc_GatherOp : Tfc_Op<"gather", [Pure, InferTypeOpAdaptor]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Collectives (tensor parallelism)
+//===----------------------------------------------------------------------===//
+
+def Tfc_AllReduceOp : Tfc_Op<"all_reduce", [SameOperandsAndResultType]> {
+  let summary = "Sum of a tensor over the ranks of a tensor-parallel group";
+  let description = [{
+    Every one of the `ranks` ranks holds a partial `input` of the same type;
+    each gets back their elementwise sum (NCCL `ncclAllReduce` with
+    `ncclSum` on the GPU; the reference executor sums the partials of the
+    simulated ranks). `tfc-shard-tensor-parallel` puts one after each
+    row-split projection (attention output, MLP down projection). It is not
+    `Pure`: every rank must run the same collectives in the same order, so
+    no pass may drop, merge or fuse one.
+
+    ```mlir
+    %1 = tfc.all_reduce %0 {ranks = 2 : i64} : tensor<1x32x4096xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_FloatTensor:$input, I64Attr:$ranks);
+  let results = (outs Tfc_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Fusion
 //===----------------------------------------------------------------------===//
 

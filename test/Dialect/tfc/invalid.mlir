@@ -862,3 +862,19 @@ func.func @constant_type_mismatch() -> tensor<4xf32> {
   %0 = "tfc.constant"() <{value = dense<1.0> : tensor<2xf32>}> : () -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @all_reduce_one_rank(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'tfc.all_reduce' op needs at least 2 ranks, got 1}}
+  %0 = tfc.all_reduce %x {ranks = 1 : i64} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @all_reduce_type_mismatch(%x: tensor<4xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'tfc.all_reduce' op requires the same type for all operands and results}}
+  %0 = "tfc.all_reduce"(%x) <{ranks = 2 : i64}> : (tensor<4xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}

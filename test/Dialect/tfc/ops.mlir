@@ -364,6 +364,13 @@ func.func @fusion_no_inputs() -> tensor<4xf32> {
   return %0 : tensor<4xf32>
 }
 
+// CHECK-LABEL: func @all_reduce
+func.func @all_reduce(%x: tensor<1x32x64xf32>) -> tensor<1x32x64xf32> {
+  // CHECK: tfc.all_reduce %{{.*}} {ranks = 2 : i64} : tensor<1x32x64xf32>
+  %0 = tfc.all_reduce %x {ranks = 2 : i64} : tensor<1x32x64xf32>
+  return %0 : tensor<1x32x64xf32>
+}
+
 // The blob survives the round trip: 4-byte alignment, then 1.0f and 2.0f.
 // CHECK: dialect_resources
 // CHECK-NEXT: builtin
