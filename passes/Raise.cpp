@@ -81,7 +81,8 @@ llvm::MapVector<StringRef, int64_t> countSemanticOps(func::FuncOp func) {
   llvm::MapVector<StringRef, int64_t> counts;
   for (StringRef kind :
        {"layer_norm", "rms_norm", "attention (causal)", "attention (masked)",
-        "attention (no mask)", "gelu (tanh)", "gelu (erf)", "silu", "rope"})
+        "attention (no mask)", "gelu (tanh)", "gelu (erf)", "silu", "swiglu",
+        "rope"})
     counts[kind] = 0;
   int64_t softmax = 0;
   func.walk([&](Operation *op) {
@@ -99,6 +100,8 @@ llvm::MapVector<StringRef, int64_t> countSemanticOps(func::FuncOp func) {
                    : "gelu (erf)"];
     else if (isa<SiluOp>(op))
       ++counts["silu"];
+    else if (isa<SwigluOp>(op))
+      ++counts["swiglu"];
     else if (isa<RopeOp>(op))
       ++counts["rope"];
     else if (isa<SoftmaxOp>(op))
@@ -135,6 +138,8 @@ struct RaisePass : tfc::impl::RaiseBase<RaisePass> {
         numGelu += count;
       else if (kind.starts_with("silu"))
         numSilu += count;
+      else if (kind.starts_with("swiglu"))
+        numSwiglu += count;
       else if (kind.starts_with("rope"))
         numRope += count;
     }

@@ -78,6 +78,7 @@ double mlir::tfc::getFlopsPerElement(Operation *op) {
       // 1 / (1 + exp(-x)), and x times that
       .Case([](SigmoidOp) { return kTranscendentalFlops + kDivisionFlops + 2; })
       .Case([](SiluOp) { return kTranscendentalFlops + kDivisionFlops + 3; })
+      .Case([](SwigluOp) { return kTranscendentalFlops + kDivisionFlops + 4; })
       // 0.5 x (1 + erf/tanh(...)) with the cubic of the tanh form
       .Case([](GeluOp) { return kTranscendentalFlops + 7; })
       // x * cos + rotate(x) * sin, and the partner's position

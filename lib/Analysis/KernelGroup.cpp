@@ -23,7 +23,7 @@ bool mlir::tfc::isPointwiseOp(Operation *op) {
       AddOp, SubOp, MulOp, DivOp, PowOp, MaximumOp, MinimumOp, AndOp, OrOp,
       CompareOp, WhereOp, NegOp, AbsOp, ExpOp, LogOp, SqrtOp, RsqrtOp,
       ReciprocalOp, TanhOp, ErfOp, SigmoidOp, ReluOp, SiluOp, NotOp, GeluOp,
-      CastOp,
+      CastOp, SwigluOp,
       // index mapping
       ExpandOp, ReshapeOp, TransposeOp, SliceOp, ConcatOp, SplitOp, GatherOp,
       RopeOp>(op);

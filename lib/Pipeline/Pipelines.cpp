@@ -71,6 +71,9 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
     precision.dtype = options.precision;
     pm.addNestedPass<func::FuncOp>(createLowerPrecision(precision));
   }
+  OnlineSoftmaxOptions online;
+  online.report = options.report;
+  pm.addNestedPass<func::FuncOp>(createOnlineSoftmax(online));
   if (options.fuse) {
     FuseOptions fuse;
     fuse.report = options.report;

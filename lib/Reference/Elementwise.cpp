@@ -270,6 +270,18 @@ FailureOr<Tensor> reference::evaluateUnary(Operation *op,
   return result;
 }
 
+FailureOr<Tensor> reference::evaluateSwiglu(SwigluOp op, const Tensor &gate,
+                                            const Tensor &up) {
+  Tensor result(resultType(op));
+  int64_t n = result.getNumElements();
+  for (int64_t i = 0; i < n; ++i) {
+    double g = gate.floats[i];
+    result.floats[i] = g / (1.0 + std::exp(-g)) * up.floats[i];
+  }
+  roundToElementType(result);
+  return result;
+}
+
 /// Converts a double to an integer type: truncates toward zero and saturates
 /// at the type's range (NaN gives 0); i1 is `x != 0`.
 static int64_t floatToInteger(double x, IntegerType type) {

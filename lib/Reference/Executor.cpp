@@ -10,6 +10,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "Kernels.h"
+#include "OnlineForms.h"
+
+#include "tfc/Dialect/KernelForms.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -87,10 +90,16 @@ FailureOr<SmallVector<Tensor>> dispatch(Operation *op,
             ErfOp, SigmoidOp, ReluOp, SiluOp, NotOp, GeluOp>(
           [&](Operation *op) { return one(evaluateUnary(op, *in[0])); })
       .Case<CastOp>([&](CastOp op) { return one(evaluateCast(op, *in[0])); })
+      .Case<SwigluOp>([&](SwigluOp op) {
+        return one(evaluateSwiglu(op, *in[0], *in[1]));
+      })
       .Case<ReduceOp>(
           [&](ReduceOp op) { return one(evaluateReduce(op, *in[0])); })
-      .Case<SoftmaxOp>(
-          [&](SoftmaxOp op) { return one(evaluateSoftmax(op, *in[0])); })
+      .Case<SoftmaxOp>([&](SoftmaxOp op) {
+        if (op->hasAttr(kOnlineSoftmaxAttrName))
+          return one(evaluateOnlineSoftmax(op, *in[0]));
+        return one(evaluateSoftmax(op, *in[0]));
+      })
       .Case<LayerNormOp>([&](LayerNormOp op) {
         // Optional operands: map them by position through the adaptor.
         const Tensor *scale = nullptr, *bias = nullptr;
@@ -108,8 +117,11 @@ FailureOr<SmallVector<Tensor>> dispatch(Operation *op,
       .Case<MatmulOp>(
           [&](MatmulOp op) { return one(evaluateMatmul(op, *in[0], *in[1])); })
       .Case<AttentionOp>([&](AttentionOp op) {
-        return one(evaluateAttention(op, *in[0], *in[1], *in[2],
-                                     op.getMask() ? in[3] : nullptr));
+        const Tensor *mask = op.getMask() ? in[3] : nullptr;
+        if (op->hasAttr(kFlashAttentionAttrName))
+          return one(
+              evaluateFlashAttention(op, *in[0], *in[1], *in[2], mask));
+        return one(evaluateAttention(op, *in[0], *in[1], *in[2], mask));
       })
       .Case<RopeOp>([&](RopeOp op) {
         return one(evaluateRope(op, *in[0], *in[1], *in[2]));

@@ -72,6 +72,9 @@ FailureOr<Tensor> evaluateWhere(WhereOp op, const Tensor &condition,
 /// silu, not, gelu.
 FailureOr<Tensor> evaluateUnary(Operation *op, const Tensor &input);
 FailureOr<Tensor> evaluateCast(CastOp op, const Tensor &input);
+/// silu(gate) * up.
+FailureOr<Tensor> evaluateSwiglu(SwigluOp op, const Tensor &gate,
+                                 const Tensor &up);
 
 //===----------------------------------------------------------------------===//
 // Reductions and normalisations (Reductions.cpp)

@@ -164,6 +164,24 @@ def Tfc_ReluOp : Tfc_UnaryOp<"relu", "rectified linear unit max(x, 0)">;
 def Tfc_SiluOp : Tfc_UnaryOp<"silu", "SiLU / swish x*sigmoid(x)">;
 def Tfc_NotOp : Tfc_UnaryOp<"not", "logical not of i1", Tfc_BoolTensor>;
 
+def Tfc_SwigluOp : Tfc_Op<"swiglu", [Pure, SameOperandsAndResultType]> {
+  let summary = "SwiGLU gating: silu(gate) * up, elementwise";
+  let description = [{
+    The gated activation of Llama/Mistral MLPs: `gate * sigmoid(gate) * up`,
+    elementwise, on two tensors of the same type (no broadcasting). The
+    pointwise kernel computes it in registers, so the SiLU result is never
+    written; `tfc-raise` forms it from `silu(gate) * up` and
+    `gate * sigmoid(gate) * up`.
+
+    ```mlir
+    %0 = tfc.swiglu %gate, %up : tensor<1x32x128xf32>
+    ```
+  }];
+  let arguments = (ins Tfc_FloatTensor:$gate, Tfc_FloatTensor:$up);
+  let results = (outs Tfc_FloatTensor:$result);
+  let assemblyFormat = "$gate `,` $up attr-dict `:` type($result)";
+}
+
 def Tfc_GeluOp : Tfc_Op<"gelu", [Pure, SameOperandsAndResultType]> {
   let summary = "Elementwise GELU, exact (erf) or tanh-approximated";
   let description = [{

@@ -78,7 +78,11 @@ def Raise : Pass<"tfc-raise", "::mlir::func::FuncOp"> {
       `0.5 * x * (1 + erf(x / sqrt(2)))` (or `x * (1/sqrt(2))`) ->
       `approximate = none`. Constants must equal the formula's rounded to
       the element type (sqrt(2/pi), 0.044715 and sqrt(2) within 2 ulps).
-    - `RaiseSilu`: `x * sigmoid(x)` -> `tfc.silu`.
+    - `RaiseSilu`: `x * sigmoid(x)` -> `tfc.silu`. `RaiseSwiglu`:
+      `silu(gate) * up` -> `tfc.swiglu %gate, %up`, with silu(gate) as
+      `tfc.silu`, as `gate * sigmoid(gate)` (factors in any order and
+      association) or as `cast(silu(cast(gate)))` computed in a wider type;
+      gate and up must have the product's type.
     - `RaiseCausalAttention` / `RaiseAttention`:
       `matmul(q, kT) [* c | / c] [+ M | where(C, fill, s)] -> softmax(last
       axis) -> matmul(., v)` -> `tfc.attention` with the scale (including
@@ -97,8 +101,11 @@ def Raise : Pass<"tfc-raise", "::mlir::func::FuncOp"> {
       for an existing `tfc.attention` (imported ONNX Attention): a constant
       causal mask becomes `causal = true`, an all-zero one is dropped, and
       repeat_kv-expanded k/v are read unexpanded.
-    - `RaiseRotateHalfRope`: `x * cos + concat(-x[..., D/2:],
-      x[..., :D/2]) * sin` -> `tfc.rope`.
+    - `RaiseRope`: `x * cos + rotate(x) * sin` -> `tfc.rope`, rotate-half
+      form `rotate(x) = concat(-x[..., D/2:], x[..., :D/2])`, or
+      interleaved form (`interleaved = true`, GPT-J's rotate_every_two)
+      `rotate(x) = reshape(concat(unsqueeze(-x[..., 1::2]),
+      unsqueeze(x[..., ::2]), axis = -1))`; negation as `neg` or `* -1`.
 
     ```mlir
     %1 = tfc.pow %x, %three : (tensor<32x512xf32>, tensor<f32>) -> tensor<32x512xf32>
@@ -136,6 +143,7 @@ def Raise : Pass<"tfc-raise", "::mlir::func::FuncOp"> {
     Statistic<"numAttention", "raised-attention", "Attentions raised">,
     Statistic<"numGelu", "raised-gelu", "GELUs raised">,
     Statistic<"numSilu", "raised-silu", "SiLUs raised">,
+    Statistic<"numSwiglu", "raised-swiglu", "SwiGLUs raised">,
     Statistic<"numRope", "raised-rope", "Rotary embeddings raised">,
   ];
   let dependentDialects = ["::mlir::tfc::TfcDialect"];
@@ -385,6 +393,64 @@ def ShardTensorParallel
   let statistics = [
     Statistic<"numColumnSplit", "column-split", "Projections split by columns">,
     Statistic<"numRowSplit", "row-split", "Projections split by rows (each followed by an all-reduce)">,
+  ];
+  let dependentDialects = ["::mlir::tfc::TfcDialect"];
+}
+
+def OnlineSoftmax : Pass<"tfc-online-softmax", "::mlir::func::FuncOp"> {
+  let summary = "Put softmax in the single-pass online form and attention in "
+                "the flash form";
+  let description = [{
+    Marks every `tfc.softmax` with `tfc.online` and every `tfc.attention`
+    with `tfc.flash` (`include/tfc/Dialect/KernelForms.h`). The ops keep
+    their semantics (the result is the same up to rounding); the attributes
+    fix the algorithm that the kernels and the reference executor run:
+
+    - `tfc.online` softmax: one sweep over the row keeps a running maximum
+      `m` and a sum `s` of `exp(x - m)`, rescaled by `exp(m_old - m_new)`
+      whenever a tile of the row raises the maximum; partial `(m, s)` pairs
+      of threads merge the same way. The output is `exp(x - m) / s`. Every
+      exponent is taken against a maximum, so inputs of magnitude 1e4, where
+      `exp(x) / sum(exp(x))` overflows, stay finite. The streamed row kernel
+      reads the row twice instead of three times; the reference executor
+      runs it tile by tile (32 elements).
+    - `tfc.flash` attention: per (batch, key/value head, tile of blockQ
+      query rows) the keys and values stream through in tiles of blockKV;
+      each tile's scores update a running max, sum and output accumulator
+      per query row, and the `[Sq, Skv]` score matrix is never
+      materialised. `causal` and `window` masks become tile skipping (only
+      the key tiles some query row of the block sees are visited) plus
+      masking inside the edge tiles; the `Hq / Hkv` query heads of a GQA
+      group use each K/V tile. blockQ x blockKV come from the op's
+      `tfc.tile` (`tfc-tile` writes it from the target); without one the
+      reference executor uses 16 x 16 tiles.
+
+    The GPU attention kernels are always of this form (FlashAttention.cpp on
+    tensor cores, one query row per thread otherwise), so `tfc.flash` only
+    makes that explicit; an unmarked softmax runs the two-pass form.
+
+    ```mlir
+    %p = tfc.softmax %x {axis = 1 : i64} : tensor<4x1024xf32>
+    %o = tfc.attention %q, %k, %v {causal = true, scale = 0.125 : f32} : ...
+    // becomes
+    %p = tfc.softmax %x {axis = 1 : i64, tfc.online} : tensor<4x1024xf32>
+    %o = tfc.attention %q, %k, %v {causal = true, scale = 0.125 : f32, tfc.flash} : ...
+    ```
+
+    A `tfc.online` or `tfc.flash` already on an op of another kind is an
+    error. With `report`, stderr gets one line per function: softmaxes made
+    online, attentions made flash and how many skip key tiles (causal,
+    window) or share them across a GQA group.
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print per function what was rewritten to stderr">,
+  ];
+  let statistics = [
+    Statistic<"numOnlineSoftmax", "online-softmax",
+              "Softmaxes put in the online form">,
+    Statistic<"numFlashAttention", "flash-attention",
+              "Attentions put in the flash form">,
   ];
   let dependentDialects = ["::mlir::tfc::TfcDialect"];
 }

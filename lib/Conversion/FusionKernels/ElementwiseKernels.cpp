@@ -271,6 +271,12 @@ FailureOr<Value> PointwiseEmitter::emitElementwise(OpBuilder &b, Operation *op,
         return arith::MulFOp::create(b, loc, args[0],
                                      emitSigmoid(b, loc, args[0]));
       })
+      // tfc.swiglu (tfc-raise): silu(gate) * up in registers.
+      .Case([&](SwigluOp) -> Value {
+        Value silu = arith::MulFOp::create(b, loc, args[0],
+                                           emitSigmoid(b, loc, args[0]));
+        return arith::MulFOp::create(b, loc, silu, args[1]);
+      })
       .Case([&](ReluOp) -> Value {
         return arith::MaximumFOp::create(
             b, loc, args[0], floatConstant(b, loc, operandType, 0.0));

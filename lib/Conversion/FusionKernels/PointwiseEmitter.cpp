@@ -298,7 +298,7 @@ bool PointwiseEmitter::isPointwise(Operation *op) {
       AddOp, SubOp, MulOp, DivOp, PowOp, MaximumOp, MinimumOp, AndOp, OrOp,
       CompareOp, WhereOp, NegOp, AbsOp, ExpOp, LogOp, SqrtOp, RsqrtOp,
       ReciprocalOp, TanhOp, ErfOp, SigmoidOp, ReluOp, SiluOp, NotOp, GeluOp,
-      CastOp, ConstantOp,
+      CastOp, ConstantOp, SwigluOp,
       // index mapping (StructuralKernels.cpp)
       ExpandOp, ReshapeOp, TransposeOp, SliceOp, ConcatOp, SplitOp, GatherOp,
       RopeOp>(op);

@@ -878,3 +878,19 @@ func.func @all_reduce_type_mismatch(%x: tensor<4xf32>) -> tensor<8xf32> {
   %0 = "tfc.all_reduce"(%x) <{ranks = 2 : i64}> : (tensor<4xf32>) -> tensor<8xf32>
   return %0 : tensor<8xf32>
 }
+
+// -----
+
+func.func @swiglu_shapes_differ(%g: tensor<4x8xf32>, %u: tensor<8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'tfc.swiglu' op requires the same type for all operands and results}}
+  %0 = "tfc.swiglu"(%g, %u) : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @swiglu_integer(%g: tensor<4xi32>, %u: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{'tfc.swiglu' op operand #0 must be ranked tensor of floating-point values}}
+  %0 = tfc.swiglu %g, %u : tensor<4xi32>
+  return %0 : tensor<4xi32>
+}

@@ -371,6 +371,14 @@ func.func @all_reduce(%x: tensor<1x32x64xf32>) -> tensor<1x32x64xf32> {
   return %0 : tensor<1x32x64xf32>
 }
 
+// CHECK-LABEL: func @swiglu
+// CHECK-SAME: (%[[G:.*]]: tensor<2x8xbf16>, %[[U:.*]]: tensor<2x8xbf16>)
+// CHECK: tfc.swiglu %[[G]], %[[U]] : tensor<2x8xbf16>
+func.func @swiglu(%g: tensor<2x8xbf16>, %u: tensor<2x8xbf16>) -> tensor<2x8xbf16> {
+  %0 = tfc.swiglu %g, %u : tensor<2x8xbf16>
+  return %0 : tensor<2x8xbf16>
+}
+
 // The blob survives the round trip: 4-byte alignment, then 1.0f and 2.0f.
 // CHECK: dialect_resources
 // CHECK-NEXT: builtin
