@@ -1,9 +1,10 @@
 //===- RaiseActivations.cpp - GELU and SiLU from their formulas -*- C++ -*-===//
 //
-// Exporters write GELU out as arithmetic (no ONNX Gelu op before opset 20)
-// and SiLU as x * sigmoid(x). These patterns find the formulas and replace
-// them with `tfc.gelu` / `tfc.silu`, which the fusion pass can put into a
-// matmul epilogue as one op.
+// Exporters write GELU out as arithmetic (no ONNX Gelu op before opset 20),
+// SiLU as x * sigmoid(x) and the SwiGLU of Llama/Mistral MLPs as
+// silu(gate) * up. These patterns find the formulas and replace them with
+// `tfc.gelu` / `tfc.silu` / `tfc.swiglu`, which the fusion pass can put into
+// a matmul epilogue or one pointwise kernel as one op.
 //
 // Every product is matched as a multiset of factors (see productFactors), so
 // `0.5 * x * (1 + t)` is found however the exporter associated and ordered
@@ -16,6 +17,9 @@
 #include "RaisePatterns.h"
 
 #include "ConstantUtils.h"
+
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/APFloat.h"
 
 #include <cmath>
 
@@ -194,10 +198,81 @@ struct RaiseSilu : OpRewritePattern<MulOp> {
   RaiseTally &tally;
 };
 
+/// `value` is silu(g) of type `type`, in one of the forms exporters write:
+/// `tfc.silu`, or SiLU computed in f32 on a widened g and rounded back
+/// (`cast(silu(cast(g)))` with the inner cast exact); returns g.
+Value matchSiluOf(Value value, Type type) {
+  if (auto silu = value.getDefiningOp<SiluOp>())
+    return silu->hasOneUse() && silu.getType() == type ? silu.getInput()
+                                                       : Value();
+  auto narrow = value.getDefiningOp<CastOp>();
+  if (!narrow || narrow.getType() != type || !narrow->hasOneUse())
+    return {};
+  auto silu = narrow.getInput().getDefiningOp<SiluOp>();
+  if (!silu || !silu->hasOneUse())
+    return {};
+  auto widen = silu.getInput().getDefiningOp<CastOp>();
+  if (!widen || widen.getInput().getType() != type)
+    return {};
+  auto from = dyn_cast<FloatType>(getElementTypeOrSelf(type));
+  auto to = dyn_cast<FloatType>(getElementTypeOrSelf(widen.getType()));
+  if (!from || !to || to.getWidth() <= from.getWidth() ||
+      !llvm::APFloat::isRepresentableBy(from.getFloatSemantics(),
+                                        to.getFloatSemantics()))
+    return {};
+  return widen.getInput();
+}
+
+/// SwiGLU: silu(gate) * up, with silu(gate) as `tfc.silu`, as
+/// `gate * sigmoid(gate)` (the product's factors in any order and
+/// association) or computed in a wider type and cast back (matchSiluOf).
+/// gate and up must both have the product's type (no broadcast).
+struct RaiseSwiglu : OpRewritePattern<MulOp> {
+  RaiseSwiglu(MLIRContext *context, RaiseTally &tally)
+      : OpRewritePattern(context, /*benefit=*/2), tally(tally) {}
+
+  LogicalResult matchAndRewrite(MulOp op,
+                                PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    if (!isa<FloatType>(getElementTypeOrSelf(type)))
+      return rewriter.notifyMatchFailure(op, "not a float product");
+    SmallVector<Value> factors = productFactors(op);
+    Value gate, up;
+    if (factors.size() == 2) {
+      // silu(gate) * up
+      Value silu = takeFirst(factors, [&](Value v) {
+        gate = matchSiluOf(v, type);
+        return static_cast<bool>(gate);
+      });
+      if (silu)
+        up = factors.front();
+    } else if (factors.size() == 3) {
+      // gate * sigmoid(gate) * up
+      Value sigmoid = takeFirst(factors, [&](Value v) {
+        auto s = v.getDefiningOp<SigmoidOp>();
+        if (!s || !s->hasOneUse() || !llvm::is_contained(factors, s.getInput()))
+          return false;
+        gate = s.getInput();
+        return true;
+      });
+      if (sigmoid && takeFirst(factors, [&](Value v) { return v == gate; }))
+        up = factors.front();
+    }
+    if (!gate || !up || gate.getType() != type || up.getType() != type)
+      return rewriter.notifyMatchFailure(
+          op, "not silu(gate) * up with gate and up of the product's type");
+    rewriter.replaceOpWithNewOp<SwigluOp>(op, gate, up);
+    tally.note("swiglu");
+    return success();
+  }
+
+  RaiseTally &tally;
+};
+
 } // namespace
 
 void mlir::tfc::populateRaiseActivationPatterns(RewritePatternSet &patterns,
                                                 RaiseTally &tally) {
-  patterns.add<RaiseGeluTanh, RaiseGeluErf, RaiseSilu>(patterns.getContext(),
-                                                       tally);
+  patterns.add<RaiseGeluTanh, RaiseGeluErf, RaiseSilu, RaiseSwiglu>(
+      patterns.getContext(), tally);
 }

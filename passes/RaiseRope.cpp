@@ -1,15 +1,22 @@
-//===- RaiseRope.cpp - rotary position embedding (rotate-half) -*- C++ -*-===//
+//===- RaiseRope.cpp - rotary position embedding ---------------*- C++ -*-===//
 //
-// HF Llama/Mistral apply RoPE as
+// Exporters apply RoPE as `x * cos + rotate(x) * sin` in one of two forms:
 //
-//   x * cos + rotate_half(x) * sin,  rotate_half(x) = concat(-x2, x1)
+//   rotate-half (HF Llama/Mistral): rotate(x) = concat(-x2, x1), x1 and x2
+//     the first and second halves of the last dim (Slice, Neg, Concat);
+//   interleaved ("rotate every two", GPT-J, GPT-NeoX-style ports of Meta's
+//     Llama): rotate(x) = flatten(stack(-x[..., 1::2], x[..., ::2], -1)),
+//     i.e. the pairs (2i, 2i+1) become (-x[2i+1], x[2i]) (strided Slices,
+//     Neg, Unsqueeze, Concat on a new last axis, Reshape).
 //
-// with x1, x2 the first and second halves of the last dim (Slice, Neg,
-// Concat, Mul, Add in ONNX). This pattern replaces it with `tfc.rope`
-// (rotate-half form), which a kernel applies in registers right after the
-// q/k projection. The negation may also be a product with -1. The halves
-// must be exactly [0, D/2) and [D/2, D) of the last dim with every other
-// dim whole, and cos/sin must broadcast to x without enlarging it.
+// This pattern replaces either with `tfc.rope` (its `interleaved` flag says
+// which), which a kernel applies in registers right after the q/k
+// projection. The negation may also be a product with -1. The slices must
+// be exactly the two halves (or the even and odd positions) of the last
+// dim with every other dim whole, the interleaved stack must put -x_odd
+// first and flatten back to x's shape, and cos/sin must broadcast to x
+// without enlarging it. cos and sin are used as given, so the match is
+// exact whatever their values.
 //
 //===----------------------------------------------------------------------===//
 
@@ -78,8 +85,73 @@ Value matchRotateHalf(Value value) {
   return x1Of;
 }
 
-struct RaiseRotateHalfRope : OpRewritePattern<AddOp> {
-  RaiseRotateHalfRope(MLIRContext *context, RaiseTally &tally)
+/// `value` is the slice of x's last dim at positions `parity`, `parity + 2`,
+/// ... (every other dim whole); returns x.
+Value matchStrideTwoSlice(Value value, int64_t parity) {
+  auto slice = value.getDefiningOp<SliceOp>();
+  if (!slice)
+    return {};
+  ArrayRef<int64_t> shape = slice.getInput().getType().getShape();
+  int64_t rank = shape.size();
+  if (rank < 1 || shape.back() % 2 != 0)
+    return {};
+  for (int64_t d = 0; d < rank; ++d) {
+    bool last = d == rank - 1;
+    if (slice.getOffsets()[d] != (last ? parity : 0) ||
+        slice.getSizes()[d] != (last ? shape[d] / 2 : shape[d]) ||
+        slice.getStrides()[d] != (last ? 2 : 1))
+      return {};
+  }
+  return slice.getInput();
+}
+
+/// `value` is `v` with a unit dim appended (a reshape [..., n] ->
+/// [..., n, 1]); returns v.
+Value matchUnsqueezeLast(Value value) {
+  auto reshape = value.getDefiningOp<ReshapeOp>();
+  if (!reshape)
+    return {};
+  ArrayRef<int64_t> in = reshape.getInput().getType().getShape();
+  ArrayRef<int64_t> out = reshape.getType().getShape();
+  if (out.size() != in.size() + 1 || out.back() != 1 ||
+      out.drop_back() != in)
+    return {};
+  return reshape.getInput();
+}
+
+/// `value` is flatten(stack(-x[..., 1::2], x[..., ::2], -1)), the negation
+/// before or after the unsqueeze; returns x.
+Value matchRotateEveryTwo(Value value) {
+  auto flatten = value.getDefiningOp<ReshapeOp>();
+  if (!flatten)
+    return {};
+  auto concat = flatten.getInput().getDefiningOp<ConcatOp>();
+  if (!concat || concat.getInputs().size() != 2)
+    return {};
+  auto stacked = cast<RankedTensorType>(concat.getType());
+  int64_t rank = stacked.getRank();
+  if (rank < 2 || static_cast<int64_t>(concat.getAxis()) != rank - 1 ||
+      stacked.getShape().back() != 2)
+    return {};
+  // -x_odd: neg(unsqueeze(slice)) or unsqueeze(neg(slice)).
+  Value first = concat.getInputs()[0], odd;
+  if (Value negated = matchNegation(first)) {
+    odd = matchUnsqueezeLast(negated);
+  } else if (Value unsqueezed = matchUnsqueezeLast(first)) {
+    odd = matchNegation(unsqueezed);
+  }
+  Value even = matchUnsqueezeLast(concat.getInputs()[1]);
+  if (!odd || !even)
+    return {};
+  Value xOfOdd = matchStrideTwoSlice(odd, /*parity=*/1);
+  Value xOfEven = matchStrideTwoSlice(even, /*parity=*/0);
+  if (!xOfOdd || xOfOdd != xOfEven || xOfEven.getType() != flatten.getType())
+    return {};
+  return xOfEven;
+}
+
+struct RaiseRope : OpRewritePattern<AddOp> {
+  RaiseRope(MLIRContext *context, RaiseTally &tally)
       : OpRewritePattern(context), tally(tally) {}
 
   LogicalResult matchAndRewrite(AddOp op,
@@ -92,8 +164,12 @@ struct RaiseRotateHalfRope : OpRewritePattern<AddOp> {
       if (!rotatedMul || rotatedMul.getType() != type)
         continue;
       Value x;
+      bool interleaved = false;
       auto rotOperands = orderOperands(rotatedMul, [&](Value v) {
         x = matchRotateHalf(v);
+        interleaved = !x;
+        if (!x)
+          x = matchRotateEveryTwo(v);
         return static_cast<bool>(x);
       });
       if (!rotOperands || x.getType() != type)
@@ -108,13 +184,14 @@ struct RaiseRotateHalfRope : OpRewritePattern<AddOp> {
       if (!directOperands)
         continue;
       Value cos = directOperands->second;
-      rewriter.replaceOpWithNewOp<RopeOp>(op, type, x, cos, sin,
-                                          /*interleaved=*/false);
-      tally.note("rope (rotate-half)");
+      // cos and sin broadcast to x without enlarging it (the result has
+      // x's type), so tfc.rope's inferred type is the add's.
+      rewriter.replaceOpWithNewOp<RopeOp>(op, type, x, cos, sin, interleaved);
+      tally.note(interleaved ? "rope (interleaved)" : "rope (rotate-half)");
       return success();
     }
-    return rewriter.notifyMatchFailure(op,
-                                       "not x * cos + rotate_half(x) * sin");
+    return rewriter.notifyMatchFailure(
+        op, "not x * cos + rotate(x) * sin (rotate-half or interleaved)");
   }
 
   RaiseTally &tally;
@@ -124,5 +201,5 @@ struct RaiseRotateHalfRope : OpRewritePattern<AddOp> {
 
 void mlir::tfc::populateRaiseRopePatterns(RewritePatternSet &patterns,
                                           RaiseTally &tally) {
-  patterns.add<RaiseRotateHalfRope>(patterns.getContext(), tally);
+  patterns.add<RaiseRope>(patterns.getContext(), tally);
 }
