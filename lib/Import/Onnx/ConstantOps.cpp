@@ -40,8 +40,24 @@ static LogicalResult importConstant(OnnxNode &node) {
   if (name == "value") {
     if (failed(expect(AttributeProto::TENSOR, "a TENSOR")))
       return failure();
-    if (isWeightTensor(attr.t()))
-      return node.setWeightOutput(0, attr.t());
+    // A large float tensor is a weight, unless an op needs what is computed
+    // from it at import time (the positions of a RoPE angle table that Cos
+    // and Sin fold): then it is folded through too, and stays a weight only
+    // where it is used at run time.
+    if (isWeightTensor(attr.t())) {
+      auto type = getTensorType(attr.t(), node.getLoc(),
+                                "Constant attribute 'value'");
+      if (failed(type))
+        return failure();
+      if (!node.isOutputNeededAtImportTime(0) ||
+          !isFoldableSize(type->getShape()))
+        return node.setWeightOutput(0, attr.t());
+      auto value = node.readConstantTensor(attr.t(), "Constant attribute "
+                                                     "'value'");
+      if (failed(value))
+        return failure();
+      return node.setWeightOutput(0, attr.t(), *value);
+    }
     auto value = node.readConstantTensor(attr.t(), "Constant attribute "
                                                    "'value'");
     if (failed(value))
@@ -188,8 +204,9 @@ static LogicalResult importRange(OnnxNode &node) {
 void mlir::tfc::onnx_import::populateConstantHandlers(
     OnnxOpRegistry &registry) {
   registry.add("Constant", 1, kOnnxMaxOpset, importConstant);
-  registry.add("ConstantOfShape", 9, kOnnxMaxOpset, importConstantOfShape);
+  registry.add("ConstantOfShape", 9, kOnnxMaxOpset, importConstantOfShape,
+               {0});
   registry.add("Shape", 1, kOnnxMaxOpset, importShape);
   registry.add("Size", 1, kOnnxMaxOpset, importSize);
-  registry.add("Range", 11, kOnnxMaxOpset, importRange);
+  registry.add("Range", 11, kOnnxMaxOpset, importRange, {0, 1, 2});
 }

@@ -387,12 +387,14 @@ void mlir::tfc::onnx_import::populateElementwiseHandlers(
   addUnary<SigmoidOp>(registry, "Sigmoid", 6, UnaryKind::Sigmoid);
   addUnary<ReluOp>(registry, "Relu", 6, UnaryKind::Relu);
   addUnary<NotOp>(registry, "Not", 1, UnaryKind::Not);
-  registry.add("Cos", 7, kOnnxMaxOpset, [](OnnxNode &node) {
-    return importFoldOnlyUnary(node, UnaryKind::Cos);
-  });
-  registry.add("Sin", 7, kOnnxMaxOpset, [](OnnxNode &node) {
-    return importFoldOnlyUnary(node, UnaryKind::Sin);
-  });
+  registry.add(
+      "Cos", 7, kOnnxMaxOpset,
+      [](OnnxNode &node) { return importFoldOnlyUnary(node, UnaryKind::Cos); },
+      {0});
+  registry.add(
+      "Sin", 7, kOnnxMaxOpset,
+      [](OnnxNode &node) { return importFoldOnlyUnary(node, UnaryKind::Sin); },
+      {0});
   // Opset 20 added bfloat16 and float16 inputs, nothing else.
   registry.add("IsNaN", 9, kOnnxMaxOpset, importIsNaN);
   registry.add("Gelu", 20, kOnnxMaxOpset, importGelu);

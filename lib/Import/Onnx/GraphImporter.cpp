@@ -86,7 +86,9 @@ FailureOr<Value> GraphImporter::materialize(OnnxValue &value) {
     return value.value = *source;
   }
   Location loc = value.loc;
-  if (value.constant)
+  // A large Constant node tensor that is also folded through (it feeds an
+  // import-time computation) stays a weight where it is used at run time.
+  if (value.constant && !value.weight)
     return value.value = getConstant(value.constant, loc);
   assert(value.weight && "a value without SSA value, constant or weight");
   ElementsAttr data;
@@ -348,6 +350,98 @@ FailureOr<SmallVector<const ::onnx::NodeProto *>> GraphImporter::sortNodes() {
   return order;
 }
 
+LogicalResult GraphImporter::checkAllOpsSupported() {
+  // Op type (with its domain when not the default one) -> node names, in
+  // the order of first appearance.
+  SmallVector<std::pair<std::string, SmallVector<std::string>>> unsupported;
+  llvm::StringMap<size_t> indexOf;
+  const OnnxOpRegistry &registry = OnnxOpRegistry::get();
+  for (const ::onnx::NodeProto &node : graph.node()) {
+    StringRef domain = node.domain();
+    bool defaultDomain = domain.empty() || domain == "ai.onnx";
+    if (defaultDomain && registry.lookup(node.op_type(), opset))
+      continue;
+    std::string op = defaultDomain ? node.op_type()
+                                   : (domain + "." + node.op_type()).str();
+    auto [it, inserted] = indexOf.try_emplace(op, unsupported.size());
+    if (inserted)
+      unsupported.push_back({op, {}});
+    unsupported[it->second].second.push_back(getDisplayName(node));
+  }
+  if (unsupported.empty())
+    return success();
+  // Where an op is handled at other opsets, say at which.
+  auto describe = [&](StringRef op) {
+    std::string ranges = registry.describeRanges(op);
+    return ranges.empty() ? std::string()
+                          : "; the importer handles it at opsets " + ranges;
+  };
+  if (unsupported.size() == 1 && unsupported.front().second.size() == 1) {
+    const auto &[op, nodes] = unsupported.front();
+    return emitError(getNodeLoc(nodes.front()))
+           << "unsupported ONNX op '" << op << "' (node '" << nodes.front()
+           << "', opset " << opset << ")" << describe(op);
+  }
+  constexpr size_t kMaxNamedNodes = 3;
+  auto diag = emitError(fileLoc)
+              << "the model has " << unsupported.size()
+              << " unsupported ONNX op" << (unsupported.size() == 1 ? "" : "s")
+              << " (opset " << opset << "): ";
+  for (auto [i, entry] : llvm::enumerate(unsupported)) {
+    const auto &[op, nodes] = entry;
+    diag << (i ? ", " : "") << "'" << op << "' ("
+         << (nodes.size() == 1 ? "node " : "nodes ");
+    for (auto [j, name] : llvm::enumerate(
+             ArrayRef<std::string>(nodes).take_front(kMaxNamedNodes)))
+      diag << (j ? ", '" : "'") << name << "'";
+    if (nodes.size() > kMaxNamedNodes)
+      diag << " and " << nodes.size() - kMaxNamedNodes << " more";
+    diag << describe(op) << ")";
+  }
+  return diag;
+}
+
+void GraphImporter::findImportTimeValues(
+    ArrayRef<const ::onnx::NodeProto *> order) {
+  // Forward: the values that can be known at import time. Weight
+  // initializers are not: folding through them would bake a user's weights
+  // into the IR.
+  llvm::StringSet<> known;
+  for (const auto &[name, value] : values)
+    if (value.constant)
+      known.insert(name);
+  auto isKnown = [&](const std::string &name) {
+    return name.empty() || known.contains(name);
+  };
+  for (const ::onnx::NodeProto *node : order) {
+    StringRef op = node->op_type();
+    if (!node->domain().empty() && node->domain() != "ai.onnx")
+      continue;
+    if (op == "Constant" || op == "Shape" || op == "Size" ||
+        llvm::all_of(node->input(), isKnown))
+      for (const std::string &output : node->output())
+        if (!output.empty())
+          known.insert(output);
+  }
+  // Backward: what an import-time input needs, transitively.
+  const OnnxOpRegistry &registry = OnnxOpRegistry::get();
+  for (const ::onnx::NodeProto *node : llvm::reverse(order)) {
+    if (!node->domain().empty() && node->domain() != "ai.onnx")
+      continue;
+    if (node->op_type() == "Shape" || node->op_type() == "Size")
+      continue; // Only the input's type is read.
+    bool outputNeeded = llvm::any_of(node->output(), [&](const auto &name) {
+      return importTimeValues.contains(name);
+    });
+    ArrayRef<unsigned> needed =
+        registry.getImportTimeInputs(node->op_type(), opset);
+    for (auto [i, input] : llvm::enumerate(node->input()))
+      if (!input.empty() && known.contains(input) &&
+          (outputNeeded || llvm::is_contained(needed, i)))
+        importTimeValues.insert(input);
+  }
+}
+
 LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node) {
   std::string name = getDisplayName(node);
   Location loc = getNodeLoc(name);
@@ -514,9 +608,12 @@ FailureOr<OwningOpRef<ModuleOp>> GraphImporter::run() {
   }
   builder.setInsertionPointToEnd(body);
 
+  if (failed(checkAllOpsSupported()))
+    return failure();
   auto order = sortNodes();
   if (failed(order))
     return failure();
+  findImportTimeValues(*order);
   for (const ::onnx::NodeProto *node : *order)
     if (failed(importNode(*node)))
       return failure();

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace mlir::tfc::onnx_import {
 
@@ -40,11 +41,23 @@ public:
   /// Defines the ONNX name `name`; fails on a second definition.
   FailureOr<OnnxValue *> define(StringRef name, RankedTensorType type,
                                 Location loc);
+  /// True when the value `name` is computed from constants only and an op
+  /// needs it (directly or through other such values) at import time.
+  bool isNeededAtImportTime(StringRef name) const {
+    return importTimeValues.contains(name);
+  }
 
 private:
   LogicalResult importInitializers();
   FailureOr<SmallVector<Type>> getArgumentTypes();
   FailureOr<SmallVector<const ::onnx::NodeProto *>> sortNodes();
+  /// Fails with one message listing every op of the graph that has no
+  /// handler at the model's opset (op type, nodes, opsets it is handled at).
+  LogicalResult checkAllOpsSupported();
+  /// Fills importTimeValues: the values computed from constants only (no
+  /// graph input, no weight initializer) that flow into an input a handler
+  /// needs at import time (OnnxOpRegistry::getImportTimeInputs).
+  void findImportTimeValues(ArrayRef<const ::onnx::NodeProto *> order);
   LogicalResult importNode(const ::onnx::NodeProto &node);
   LogicalResult importOutputs(func::FuncOp func);
   /// Checks `value`'s type against the model's value_info or graph output
@@ -67,6 +80,7 @@ private:
   llvm::DenseMap<Attribute, Value> constantCache;
   llvm::StringMap<OnnxValue> values;
   llvm::StringMap<const ::onnx::TypeProto *> declaredTypes;
+  llvm::StringSet<> importTimeValues;
 };
 
 } // namespace mlir::tfc::onnx_import

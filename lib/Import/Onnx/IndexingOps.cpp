@@ -370,12 +370,15 @@ void mlir::tfc::onnx_import::populateIndexingHandlers(
   // bounds at opset 10.
   registry.add("Split", 2, 12,
                [](OnnxNode &node) { return importSplit(node, true); });
-  registry.add("Split", 13, kOnnxMaxOpset,
-               [](OnnxNode &node) { return importSplit(node, false); });
+  registry.add(
+      "Split", 13, kOnnxMaxOpset,
+      [](OnnxNode &node) { return importSplit(node, false); }, {1});
   registry.add("Slice", 1, 9,
                [](OnnxNode &node) { return importSlice(node, true); });
-  registry.add("Slice", 10, kOnnxMaxOpset,
-               [](OnnxNode &node) { return importSlice(node, false); });
+  registry.add(
+      "Slice", 10, kOnnxMaxOpset,
+      [](OnnxNode &node) { return importSlice(node, false); }, {1, 2, 3, 4});
   registry.add("Gather", 1, kOnnxMaxOpset, importGather);
-  registry.add("GatherElements", 11, kOnnxMaxOpset, importGatherElements);
+  registry.add("GatherElements", 11, kOnnxMaxOpset, importGatherElements,
+               {0, 1});
 }

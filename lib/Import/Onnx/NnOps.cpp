@@ -386,9 +386,12 @@ void mlir::tfc::onnx_import::populateNnHandlers(OnnxOpRegistry &registry) {
     registry.add(name, 1, inputSince - 1, [kind](OnnxNode &node) {
       return importReduce(node, kind, /*axesAsInput=*/false);
     });
-    registry.add(name, inputSince, kOnnxMaxOpset, [kind](OnnxNode &node) {
-      return importReduce(node, kind, /*axesAsInput=*/true);
-    });
+    registry.add(
+        name, inputSince, kOnnxMaxOpset,
+        [kind](OnnxNode &node) {
+          return importReduce(node, kind, /*axesAsInput=*/true);
+        },
+        /*importTimeInputs=*/{1});
   };
   reduce("ReduceSum", ReduceKind::sum, 13);
   reduce("ReduceMean", ReduceKind::mean, 18);

@@ -138,8 +138,14 @@ public:
   /// Defines output `i` as a constant known at import time.
   LogicalResult setConstantOutput(unsigned i, DenseElementsAttr constant);
   /// Defines output `i` as a weight (a large Constant node tensor), imported
-  /// as tfc.parameter named after the output.
-  LogicalResult setWeightOutput(unsigned i, const ::onnx::TensorProto &tensor);
+  /// as tfc.parameter named after the output. When `constant` is given (the
+  /// tensor feeds an import-time computation), it is also known at import
+  /// time, so folding goes through it.
+  LogicalResult setWeightOutput(unsigned i, const ::onnx::TensorProto &tensor,
+                                DenseElementsAttr constant = {});
+  /// True when output `i` feeds, through values computed from constants
+  /// only, an input that some handler needs at import time.
+  bool isOutputNeededAtImportTime(unsigned i) const;
   /// Makes output `i` another name for `source` (Identity and no-op Casts).
   void setAliasOutput(unsigned i, const OnnxValue &source);
   /// Output `i` exists but any use of it is an error with `message`.
@@ -222,10 +228,18 @@ public:
   using Handler = std::function<LogicalResult(OnnxNode &)>;
 
   /// Registers `handler` for `opType` at opsets [sinceVersion, lastVersion].
+  /// `importTimeInputs` lists the inputs the handler can only use when they
+  /// are known at import time (the operand of Cos/Sin, GatherElements' data;
+  /// shapes and axes): the graph importer folds the constant subgraphs that
+  /// feed them even through large float Constant nodes (see
+  /// GraphImporter::findImportTimeValues).
   void add(StringRef opType, int64_t sinceVersion, int64_t lastVersion,
-           Handler handler);
+           Handler handler, ArrayRef<unsigned> importTimeInputs = {});
   /// The handler covering `opset`, or null.
   const Handler *lookup(StringRef opType, int64_t opset) const;
+  /// The inputs of `opType` at `opset` that must be known at import time.
+  ArrayRef<unsigned> getImportTimeInputs(StringRef opType,
+                                         int64_t opset) const;
   /// The opset ranges registered for `opType`, as text ("13-23"), empty when
   /// the op is unknown.
   std::string describeRanges(StringRef opType) const;
@@ -237,7 +251,9 @@ private:
   struct Entry {
     int64_t sinceVersion, lastVersion;
     Handler handler;
+    SmallVector<unsigned, 2> importTimeInputs;
   };
+  const Entry *lookupEntry(StringRef opType, int64_t opset) const;
   llvm::StringMap<SmallVector<Entry, 2>> entries;
 };
 

@@ -27,19 +27,36 @@ using namespace mlir::tfc::onnx_import;
 //===----------------------------------------------------------------------===//
 
 void OnnxOpRegistry::add(StringRef opType, int64_t sinceVersion,
-                         int64_t lastVersion, Handler handler) {
-  entries[opType].push_back({sinceVersion, lastVersion, std::move(handler)});
+                         int64_t lastVersion, Handler handler,
+                         ArrayRef<unsigned> importTimeInputs) {
+  entries[opType].push_back(
+      {sinceVersion, lastVersion, std::move(handler),
+       SmallVector<unsigned, 2>(importTimeInputs.begin(),
+                                importTimeInputs.end())});
 }
 
-const OnnxOpRegistry::Handler *OnnxOpRegistry::lookup(StringRef opType,
-                                                      int64_t opset) const {
+const OnnxOpRegistry::Entry *
+OnnxOpRegistry::lookupEntry(StringRef opType, int64_t opset) const {
   auto it = entries.find(opType);
   if (it == entries.end())
     return nullptr;
   for (const Entry &entry : it->second)
     if (opset >= entry.sinceVersion && opset <= entry.lastVersion)
-      return &entry.handler;
+      return &entry;
   return nullptr;
+}
+
+const OnnxOpRegistry::Handler *OnnxOpRegistry::lookup(StringRef opType,
+                                                      int64_t opset) const {
+  const Entry *entry = lookupEntry(opType, opset);
+  return entry ? &entry->handler : nullptr;
+}
+
+ArrayRef<unsigned>
+OnnxOpRegistry::getImportTimeInputs(StringRef opType, int64_t opset) const {
+  const Entry *entry = lookupEntry(opType, opset);
+  return entry ? ArrayRef<unsigned>(entry->importTimeInputs)
+               : ArrayRef<unsigned>();
 }
 
 std::string OnnxOpRegistry::describeRanges(StringRef opType) const {

@@ -237,7 +237,8 @@ LogicalResult OnnxNode::setConstantOutput(unsigned i,
 }
 
 LogicalResult OnnxNode::setWeightOutput(unsigned i,
-                                        const ::onnx::TensorProto &tensor) {
+                                        const ::onnx::TensorProto &tensor,
+                                        DenseElementsAttr constant) {
   if (!hasOutput(i))
     return success();
   auto type = getTensorType(tensor, loc, "the tensor of " + displayName);
@@ -247,7 +248,12 @@ LogicalResult OnnxNode::setWeightOutput(unsigned i,
   if (failed(defined))
     return failure();
   (*defined)->weight = &tensor;
+  (*defined)->constant = constant;
   return success();
+}
+
+bool OnnxNode::isOutputNeededAtImportTime(unsigned i) const {
+  return hasOutput(i) && graph.isNeededAtImportTime(proto.output(i));
 }
 
 void OnnxNode::setAliasOutput(unsigned i, const OnnxValue &source) {

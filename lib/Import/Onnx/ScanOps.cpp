@@ -218,7 +218,7 @@ static LogicalResult importGatherND(OnnxNode &node) {
 }
 
 void mlir::tfc::onnx_import::populateScanHandlers(OnnxOpRegistry &registry) {
-  registry.add("Trilu", 14, kOnnxMaxOpset, importTrilu);
-  registry.add("CumSum", 11, kOnnxMaxOpset, importCumSum);
-  registry.add("GatherND", 11, kOnnxMaxOpset, importGatherND);
+  registry.add("Trilu", 14, kOnnxMaxOpset, importTrilu, {1});
+  registry.add("CumSum", 11, kOnnxMaxOpset, importCumSum, {0, 1});
+  registry.add("GatherND", 11, kOnnxMaxOpset, importGatherND, {0, 1});
 }

@@ -299,16 +299,18 @@ static LogicalResult importExpand(OnnxNode &node) {
 
 void mlir::tfc::onnx_import::populateShapeHandlers(OnnxOpRegistry &registry) {
   registry.add("Transpose", 1, kOnnxMaxOpset, importTranspose);
-  registry.add("Reshape", 5, kOnnxMaxOpset, importReshape);
+  registry.add("Reshape", 5, kOnnxMaxOpset, importReshape, {1});
   registry.add("Flatten", 1, kOnnxMaxOpset, importFlatten);
   // Axes moved from attributes to inputs at opset 13.
   registry.add("Unsqueeze", 1, 12,
                [](OnnxNode &node) { return importUnsqueeze(node, true); });
-  registry.add("Unsqueeze", 13, kOnnxMaxOpset,
-               [](OnnxNode &node) { return importUnsqueeze(node, false); });
+  registry.add(
+      "Unsqueeze", 13, kOnnxMaxOpset,
+      [](OnnxNode &node) { return importUnsqueeze(node, false); }, {1});
   registry.add("Squeeze", 1, 12,
                [](OnnxNode &node) { return importSqueeze(node, true); });
-  registry.add("Squeeze", 13, kOnnxMaxOpset,
-               [](OnnxNode &node) { return importSqueeze(node, false); });
-  registry.add("Expand", 8, kOnnxMaxOpset, importExpand);
+  registry.add(
+      "Squeeze", 13, kOnnxMaxOpset,
+      [](OnnxNode &node) { return importSqueeze(node, false); }, {1});
+  registry.add("Expand", 8, kOnnxMaxOpset, importExpand, {1});
 }

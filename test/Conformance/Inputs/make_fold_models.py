@@ -54,3 +54,60 @@ np.save("fold_rope_gather.input.x.npy", x)
 np.save("fold_rope_gather.input.b.npy", b)
 for name, value in zip(["rotated", "shifted", "b_is_nan"], outs):
     np.save(f"fold_rope_gather.{name}.expected.npy", value)
+
+# The TorchScript exports of HF Llama/Mistral: the positions of the RoPE table
+# are a float Constant node of 32 elements (more than the 16 of a "weight").
+# The importer folds through it because Cos/Sin need their input at import
+# time; a float Constant node of 64 elements that is only used at run time
+# (`w`) stays a weight (tfc.parameter), and so does `positions` where it is
+# also used at run time (`shifted_pos`).
+positions32 = np.arange(32, dtype=np.float32).reshape(1, 1, 32)
+w = np.random.default_rng(7).standard_normal((8, 8)).astype(np.float32)
+nodes = [
+    const("inv_freq", inv_freq), const("positions", positions32), const("w", w),
+    helper.make_node("MatMul", ["inv_freq", "positions"], ["freqs"]),
+    helper.make_node("Transpose", ["freqs"], ["freqs_t"], perm=[0, 2, 1]),
+    helper.make_node("Concat", ["freqs_t", "freqs_t"], ["angles"], axis=2),
+    helper.make_node("Cos", ["angles"], ["cos"]),
+    helper.make_node("Sin", ["angles"], ["sin"]),
+    helper.make_node("MatMul", ["x", "w"], ["xw"]),
+    helper.make_node("Mul", ["xw", "cos"], ["x_cos"]),
+    helper.make_node("Mul", ["x", "sin"], ["x_sin"]),
+    helper.make_node("Add", ["x_cos", "x_sin"], ["rotated"]),
+    helper.make_node("Add", ["p", "positions"], ["shifted_pos"]),
+]
+graph = helper.make_graph(
+    nodes, "fold_rope_positions32",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 32, 8]),
+     helper.make_tensor_value_info("p", TensorProto.FLOAT, [1, 1, 32])],
+    [helper.make_tensor_value_info("rotated", TensorProto.FLOAT, [1, 32, 8]),
+     helper.make_tensor_value_info("shifted_pos", TensorProto.FLOAT, [1, 1, 32])])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+model.ir_version = 8
+onnx.checker.check_model(model, full_check=True)
+onnx.save(model, "fold_rope_positions32.onnx")
+x = rng.standard_normal((1, 32, 8)).astype(np.float32)
+p = rng.standard_normal((1, 1, 32)).astype(np.float32)
+outs = ReferenceEvaluator(model).run(None, {"x": x, "p": p})
+np.save("fold_rope_positions32.input.x.npy", x)
+np.save("fold_rope_positions32.input.p.npy", p)
+for name, value in zip(["rotated", "shifted_pos"], outs):
+    np.save(f"fold_rope_positions32.{name}.expected.npy", value)
+
+# The same table from a float initializer of 32 elements: initializers are
+# the user's weights and are never folded through, so Cos stays an error.
+nodes = [
+    const("inv_freq", inv_freq),
+    helper.make_node("MatMul", ["inv_freq", "positions"], ["freqs"]),
+    helper.make_node("Cos", ["freqs"], ["cos"], name="cos"),
+    helper.make_node("Mul", ["x", "cos"], ["y"]),
+]
+graph = helper.make_graph(
+    nodes, "cos_of_weight",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 32])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 32])],
+    initializer=[numpy_helper.from_array(positions32, "positions")])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+model.ir_version = 8
+onnx.checker.check_model(model, full_check=True)
+onnx.save(model, "cos_of_weight.onnx")

@@ -101,6 +101,21 @@ def main():
                           ["y"], name="attn")],
         [q], [tensor("y", [1, 2, 3, 4])], opset=23, ir_version=10))
 
+    # Several unsupported ops, all named in one message: an unknown op on
+    # three nodes, one on a fourth node, an op at an opset older than it
+    # exists in (LayerNormalization is 17+), an op of another domain.
+    save("unsupported_many.onnx", model(
+        [helper.make_node("FooBar", ["x"], ["a"], name="foo1"),
+         helper.make_node("Relu", ["a"], ["b"], name="relu"),
+         helper.make_node("FooBar", ["b"], ["c"], name="foo2"),
+         helper.make_node("FooBar", ["c"], ["d"], name="foo3"),
+         helper.make_node("FooBar", ["d"], ["e"], name="foo4"),
+         helper.make_node("Unique", ["e"], ["f"], name="unique"),
+         helper.make_node("LayerNormalization", ["f", "s"], ["g"], name="ln"),
+         helper.make_node("Gizmo", ["g"], ["y"], name="gizmo",
+                          domain="com.example")],
+        [x, tensor("s", [4])], [y], opset=16))
+
     # Not a protobuf at all / a truncated one.
     good = model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
                  [x], [y]).SerializeToString()
