@@ -138,6 +138,12 @@ FailureOr<SmallVector<Tensor>> dispatch(Operation *op,
       .Case<GatherOp>([&](GatherOp op) {
         return one(evaluateGather(op, *in[0], *in[1]));
       })
+      .Case<AllReduceOp>([](AllReduceOp op) -> Result {
+        return op.emitOpError("sums over ")
+               << op.getRanks()
+               << " ranks: run the programs of all ranks together "
+                  "(tfc-reference rank0.mlir rank1.mlir ...)";
+      })
       .Case<FusionOp>([&](FusionOp op) -> Result {
         return evaluateBlock(op.getBodyBlock(), op, in);
       })

@@ -40,9 +40,11 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory category("tfc-reference options");
 
-static cl::opt<std::string> inputFile(cl::Positional,
-                                      cl::desc("<input.mlir>"),
-                                      cl::init("-"), cl::cat(category));
+static cl::list<std::string>
+    inputFiles(cl::Positional,
+               cl::desc("<input.mlir> (or the rank0.mlir rank1.mlir ... of "
+                        "a tensor-parallel group)"),
+               cl::cat(category));
 
 static cl::list<std::string>
     inputs("input",
@@ -88,6 +90,15 @@ at the end of every op; integers are int64 wrapped to their width.
   tfc-reference model.mlir --input x=x.npy --output-dir out/
   tfc-reference model.mlir --random-inputs --seed 3 --int-high 512 \
       --output-dir out/
+
+Several files are the programs of the ranks of a tensor-parallel group
+(tfc-shard-tensor-parallel with rank=0, 1, ...; each module's
+tfc.tensor_parallel attribute must name its position). They run on the same
+inputs, one after another between collectives, tfc.all_reduce summing the
+ranks' partials; every rank must return the same outputs, which are written
+once:
+
+  tfc-reference rank0.mlir rank1.mlir --input x=x.npy --output-dir out/
 
 Inputs and outputs are named by the `tfc.name` argument and result
 attributes of the function (else arg0, arg1, ... and out0, out1, ...);
@@ -196,20 +207,55 @@ int main(int argc, char **argv) {
   // Ops may hold large constants: name the op by its location only.
   context.printOpOnDiagnostic(false);
 
-  std::string errorMessage;
-  auto file = openInputFile(inputFile, &errorMessage);
-  if (!file)
-    return fail(errorMessage);
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
-  if (!module)
-    return 1;
-  FailureOr<func::FuncOp> func = findEntry(*module);
-  if (failed(func))
-    return 1;
+  SmallVector<std::string> paths(inputFiles.begin(), inputFiles.end());
+  if (paths.empty())
+    paths.push_back("-");
+  // One source manager per file; diagnostics in the other files are
+  // printed from their locations' file names.
+  SmallVector<std::unique_ptr<llvm::SourceMgr>> sourceMgrs;
+  for (size_t i = 0; i < paths.size(); ++i)
+    sourceMgrs.push_back(std::make_unique<llvm::SourceMgr>());
+  SourceMgrDiagnosticHandler diagHandler(*sourceMgrs.front(), &context);
+  SmallVector<OwningOpRef<ModuleOp>> modules;
+  SmallVector<func::FuncOp> rankFuncs;
+  for (auto [path, sourceMgr] : llvm::zip(paths, sourceMgrs)) {
+    std::string errorMessage;
+    auto file = openInputFile(path, &errorMessage);
+    if (!file)
+      return fail(errorMessage);
+    sourceMgr->AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    modules.push_back(
+        parseSourceFile<ModuleOp>(*sourceMgr, ParserConfig(&context)));
+    if (!modules.back())
+      return 1;
+    FailureOr<func::FuncOp> f = findEntry(*modules.back());
+    if (failed(f))
+      return 1;
+    rankFuncs.push_back(*f);
+  }
+  FailureOr<func::FuncOp> func = rankFuncs.front();
+  if (paths.size() > 1) {
+    // A tensor-parallel group: module i is rank i of paths.size().
+    for (auto [rank, module] : llvm::enumerate(modules)) {
+      auto tp = (*module)->getAttrOfType<DictionaryAttr>("tfc.tensor_parallel");
+      auto rankAttr = tp ? tp.getAs<IntegerAttr>("rank") : IntegerAttr();
+      auto ranksAttr = tp ? tp.getAs<IntegerAttr>("ranks") : IntegerAttr();
+      if (!rankAttr || !ranksAttr ||
+          rankAttr.getInt() != static_cast<int64_t>(rank) ||
+          ranksAttr.getInt() != static_cast<int64_t>(paths.size()))
+        return fail("'" + paths[rank] + "' is given as rank " + Twine(rank) +
+                    " of " + Twine(paths.size()) +
+                    " but its module is not (it needs tfc.tensor_parallel = "
+                    "{rank = " + Twine(rank) + ", ranks = " +
+                    Twine(paths.size()) +
+                    "} from tfc-shard-tensor-parallel)");
+      if (rankFuncs[rank].getFunctionType() != func->getFunctionType())
+        return fail("rank " + Twine(rank) + "'s function has type " +
+                    typeString(rankFuncs[rank].getFunctionType()) +
+                    " but rank 0's has " +
+                    typeString(func->getFunctionType()));
+    }
+  }
 
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
     return fail("cannot create '" + outputDir + "': " + ec.message());
@@ -271,7 +317,23 @@ int main(int argc, char **argv) {
                   "' (its inputs: " + names + ")");
     }
 
-  FailureOr<SmallVector<Tensor>> results = execute(*func, args);
+  FailureOr<SmallVector<Tensor>> results;
+  if (rankFuncs.size() == 1) {
+    results = execute(*func, args);
+  } else {
+    FailureOr<SmallVector<SmallVector<Tensor>>> perRank =
+        executeRanks(rankFuncs, args);
+    if (failed(perRank))
+      return 1;
+    for (auto [rank, rankResults] : llvm::enumerate(*perRank))
+      for (auto [i, result] : llvm::enumerate(rankResults))
+        if (result.floats != (*perRank)[0][i].floats ||
+            result.ints != (*perRank)[0][i].ints)
+          return fail("rank " + Twine(rank) + " returns another '" +
+                      valueName(*func, /*isResult=*/true, i) +
+                      "' than rank 0; replicated outputs must agree");
+    results = std::move((*perRank)[0]);
+  }
   if (failed(results))
     return 1;
 

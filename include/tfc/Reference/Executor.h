@@ -91,6 +91,15 @@ FailureOr<SmallVector<Tensor>> execute(func::FuncOp func,
 FailureOr<SmallVector<Tensor>> evaluateOp(Operation *op,
                                           ArrayRef<Tensor> operands);
 
+/// Runs the programs of the ranks of a tensor-parallel group, `funcs[r]`
+/// being rank r's (tfc-shard-tensor-parallel's output), on the same
+/// `inputs`: each rank runs until its next `tfc.all_reduce`; when all wait
+/// at one, the partials are summed in rank order and each continues with
+/// the sum. Returns every rank's results. Programs that do not meet at the
+/// same collectives are an error at the op where they part.
+FailureOr<SmallVector<SmallVector<Tensor>>>
+executeRanks(ArrayRef<func::FuncOp> funcs, ArrayRef<Tensor> inputs);
+
 } // namespace mlir::tfc::reference
 
 #endif // TFC_REFERENCE_EXECUTOR_H
