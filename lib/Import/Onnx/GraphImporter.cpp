@@ -18,6 +18,7 @@
 #include "OnnxTensors.h"
 
 #include "mlir/IR/Verifier.h"
+#include "onnx/defs/schema.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -442,6 +443,34 @@ void GraphImporter::findImportTimeValues(
   }
 }
 
+/// The ONNX checker's check of one node against its op's schema
+/// (OpSchema::Verify: input and output counts, attribute names and kinds,
+/// required attributes), or empty when it passes. libonnx 1.12 knows the
+/// schemas up to opset 17 and silently answers newer opsets with older
+/// schemas, so the check applies to models of opset 17 and older only.
+static std::optional<std::string>
+checkNodeSchema(const ::onnx::NodeProto &node, int64_t opset) {
+  int64_t maxKnownOpset = ::onnx::OpSchemaRegistry::DomainToVersionRange::
+                              Instance()
+                                  .Map()
+                                  .at(::onnx::ONNX_DOMAIN)
+                                  .second;
+  if (opset > maxKnownOpset)
+    return std::nullopt;
+  const ::onnx::OpSchema *schema = ::onnx::OpSchemaRegistry::Schema(
+      node.op_type(), static_cast<int>(opset), ::onnx::ONNX_DOMAIN);
+  if (!schema)
+    return std::nullopt;
+  try {
+    schema->Verify(node);
+  } catch (const std::exception &e) {
+    // Keep the first line, without libonnx's "==> Context: ..." suffix.
+    StringRef what(e.what());
+    return what.take_until([](char c) { return c == '\n'; }).rtrim().str();
+  }
+  return std::nullopt;
+}
+
 LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node) {
   std::string name = getDisplayName(node);
   Location loc = getNodeLoc(name);
@@ -498,6 +527,12 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node) {
       emitError(loc) << "failed to import " << node.op_type();
     return failure();
   }
+  // What the handler did not read (unknown attributes, extra inputs) is
+  // still checked against the op's schema; the handler's own messages, more
+  // precise, come first.
+  if (std::optional<std::string> error = checkNodeSchema(node, opset))
+    return emitError(loc) << node.op_type()
+                          << " node fails the ONNX checker: " << *error;
   for (auto [i, output] : llvm::enumerate(node.output())) {
     if (output.empty())
       continue;

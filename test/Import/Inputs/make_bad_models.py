@@ -116,6 +116,39 @@ def main():
                           domain="com.example")],
         [x, tensor("s", [4])], [y], opset=16))
 
+    # Models the ONNX checker rejects node by node (OpSchema::Verify), with
+    # what the op's handler does not read: an attribute Relu does not have,
+    # an attribute of the wrong kind that the Dropout handler ignores.
+    save("checker_unknown_attribute.onnx", model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu", alpha=0.5)],
+        [x], [y]))
+    save("checker_attribute_kind.onnx", model(
+        [helper.make_node("Dropout", ["x"], ["y"], name="dropout", seed=0.5)],
+        [x], [y]))
+
+    # Inconsistent shapes: a value_info and a graph output that disagree with
+    # what the ops compute; operands that do not broadcast; a MatMul whose
+    # contraction dims differ; a Reshape to another element count.
+    relu_then_neg = [helper.make_node("Relu", ["x"], ["h"], name="relu"),
+                     helper.make_node("Neg", ["h"], ["y"], name="neg")]
+    m = model(relu_then_neg, [x], [y])
+    m.graph.value_info.append(tensor("h", [2, 5]))
+    save("shape_value_info_mismatch.onnx", m)
+    save("shape_output_mismatch.onnx", model(relu_then_neg, [x],
+                                             [tensor("y", [4, 2])]))
+    save("shape_broadcast_mismatch.onnx", model(
+        [helper.make_node("Add", ["x", "z"], ["y"], name="add")],
+        [x, tensor("z", [3, 4])], [y]))
+    save("shape_matmul_mismatch.onnx", model(
+        [helper.make_node("MatMul", ["x", "z"], ["y"], name="mm")],
+        [x, tensor("z", [5, 3])], [tensor("y", [2, 3])]))
+    save("shape_reshape_mismatch.onnx", model(
+        [helper.make_node("Constant", [], ["shape"], name="c",
+                          value=helper.make_tensor("v", TensorProto.INT64,
+                                                   [2], [3, 3])),
+         helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")],
+        [x], [tensor("y", [3, 3])]))
+
     # Not a protobuf at all / a truncated one.
     good = model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
                  [x], [y]).SerializeToString()
