@@ -70,6 +70,8 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
     LowerPrecisionOptions precision;
     precision.dtype = options.precision;
     pm.addNestedPass<func::FuncOp>(createLowerPrecision(precision));
+    // External weights are converted once, at load, not cast on every run.
+    pm.addNestedPass<func::FuncOp>(createFoldWeightCasts());
   }
   OnlineSoftmaxOptions online;
   online.report = options.report;

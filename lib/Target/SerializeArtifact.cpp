@@ -15,6 +15,7 @@
 #include "tfc/Conversion/Passes.h"
 #include "tfc/Dialect/TfcDialect.h"
 #include "tfc/Import/OnnxImporter.h"
+#include "tfc/Passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -183,6 +184,8 @@ struct SerializeArtifactPass
                                         memref::GlobalOp global,
                                         const std::string &name,
                                         artifact::DType dtype);
+  FailureOr<std::optional<artifact::DType>>
+  storedDType(memref::GlobalOp global);
   LogicalResult addKernels(artifact::ArtifactWriter &writer, StringRef arch,
                            llvm::StringMap<uint32_t> &kernelIndex);
 };
@@ -279,8 +282,42 @@ LogicalResult SerializeArtifactPass::checkExternalWeightsFile() {
   return success();
 }
 
+/// The dtype an external weight's file stores when it is not the weight's
+/// own (tfc.stored_element_type, set by tfc-fold-weight-casts): the runtime
+/// converts it at load, between f32, f16 and bf16 only.
+FailureOr<std::optional<artifact::DType>>
+SerializeArtifactPass::storedDType(memref::GlobalOp global) {
+  Attribute attr = global->getAttr(kStoredElementTypeAttr);
+  if (!attr)
+    return std::optional<artifact::DType>();
+  auto typeAttr = dyn_cast<TypeAttr>(attr);
+  if (!typeAttr)
+    return global.emitOpError()
+           << "has " << kStoredElementTypeAttr << " = " << attr
+           << "; expected an element type (f32, f16 or bf16)";
+  if (!global->hasAttr(kExternalAttr))
+    return global.emitOpError()
+           << "has " << kStoredElementTypeAttr << " = " << typeAttr
+           << " but is not an external weight; only weights bound at load "
+              "time are converted there";
+  Type stored = typeAttr.getValue();
+  Type element = global.getType().getElementType();
+  auto isConvertible = [](Type t) {
+    return t.isF32() || t.isF16() || t.isBF16();
+  };
+  if (!isConvertible(stored) || !isConvertible(element))
+    return global.emitOpError()
+           << "is stored as " << stored << " but has element type " << element
+           << "; the runtime converts weights at load only between f32, f16 "
+              "and bf16";
+  if (stored == element)
+    return std::optional<artifact::DType>();
+  return toDType(stored);
+}
+
 /// An external weight: a safetensors tensor by name when the option names
 /// the file, else the bytes at the offset of its ONNX external-data file.
+/// A weight its file stores in another float type records that type.
 FailureOr<uint32_t> SerializeArtifactPass::addExternalWeight(
     artifact::ArtifactWriter &writer, memref::GlobalOp global,
     const std::string &name, artifact::DType dtype) {
@@ -366,6 +403,9 @@ LogicalResult SerializeArtifactPass::serialize() {
                                   << type.getElementType();
     auto name = global->getAttrOfType<StringAttr>(kNameAttr);
     std::string nameStr = name ? name.str() : global.getSymName().str();
+    FailureOr<std::optional<artifact::DType>> stored = storedDType(global);
+    if (failed(stored))
+      return failure();
     uint32_t index;
     if (global->hasAttr(kExternalAttr)) {
       FailureOr<uint32_t> external =
@@ -373,6 +413,8 @@ LogicalResult SerializeArtifactPass::serialize() {
       if (failed(external))
         return failure();
       index = *external;
+      if (*stored)
+        writer.setWeightSourceDType(index, **stored);
     } else {
       auto init = dyn_cast_if_present<ElementsAttr>(global.getInitialValueAttr());
       if (!init)

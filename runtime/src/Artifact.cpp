@@ -28,6 +28,14 @@ uint64_t Artifact::bufferSize(BufferKind kind, uint32_t index) const {
   return 0;
 }
 
+uint64_t LoadedWeight::sourceByteSize() const {
+  size_t size = tfcmDTypeSize(static_cast<uint32_t>(tensor.spec.dtype));
+  size_t sourceSize = tfcmDTypeSize(static_cast<uint32_t>(sourceDtype));
+  if (size == 0 || sourceSize == 0 || !convertedAtLoad())
+    return tensor.byteSize;
+  return tensor.byteSize / size * sourceSize;
+}
+
 std::string Artifact::externalWeightPath(const LoadedWeight &weight) const {
   if (baseDir.empty() || baseDir == ".")
     return weight.externalPath;

@@ -66,6 +66,13 @@ struct LoadedWeight {
   uint64_t dataOffset = 0;
   std::string externalPath;
   std::string externalName;
+  /// The dtype the external file stores (format version 3): the tensor's
+  /// own, or one the session converts to it at upload.
+  DType sourceDtype = DType::F32;
+
+  bool convertedAtLoad() const { return sourceDtype != tensor.spec.dtype; }
+  /// Bytes of the weight in its external file.
+  uint64_t sourceByteSize() const;
 };
 
 class Artifact {

@@ -99,13 +99,18 @@ std::string describeArtifact(const Artifact &artifact) {
        << "': " << shapeString(weight.tensor.spec) << ", "
        << weight.tensor.byteSize << " bytes, ";
     if (weight.storage == WeightStorage::Inline)
-      os << "inline at " << weight.dataOffset << "\n";
+      os << "inline at " << weight.dataOffset;
     else if (weight.storage == WeightStorage::Safetensors)
       os << "safetensors '" << weight.externalPath << "' tensor '"
-         << weight.externalName << "'\n";
+         << weight.externalName << "'";
     else
       os << "external '" << weight.externalPath << "' tensor '"
-         << weight.externalName << "' at " << weight.dataOffset << "\n";
+         << weight.externalName << "' at " << weight.dataOffset;
+    if (weight.convertedAtLoad())
+      os << ", stored as " << artifact::dtypeName(weight.sourceDtype)
+         << " (" << weight.sourceByteSize() << " bytes), converted to "
+         << artifact::dtypeName(weight.tensor.spec.dtype) << " at load";
+    os << "\n";
   }
 
   os << "launches (" << artifact.launches.size() << "):\n";

@@ -303,8 +303,12 @@ Status decodeWeights(const RecordReader &reader, Artifact &artifact) {
         reader.readTensor(record.tensor, concat("weight ", i), weight.tensor));
     std::string label =
         concat("weight ", i, " '", weight.tensor.spec.name, "'");
-    if (record.reserved != 0)
-      return RecordReader::reservedError(label, record.reserved);
+    // Before version 3 the source dtype field was reserved.
+    if (artifact.version < 3 && record.sourceDtype != 0)
+      return RecordReader::reservedError(label, record.sourceDtype);
+    weight.sourceDtype = record.sourceDtype
+                             ? static_cast<DType>(record.sourceDtype)
+                             : weight.tensor.spec.dtype;
     weight.storage = static_cast<WeightStorage>(record.storage);
     weight.dataOffset = record.dataOffset;
     TFC_RETURN_IF_ERROR(reader.readString(

@@ -154,6 +154,33 @@ bool isSafeRelativePath(const std::string &path) {
   return true;
 }
 
+bool isConvertibleFloat(DType dtype) {
+  return dtype == DType::F32 || dtype == DType::F16 || dtype == DType::BF16;
+}
+
+/// A weight converted at load: external, between two float types the
+/// session converts (version 3; earlier versions were refused when read).
+Status checkSourceDtype(const LoadedWeight &weight, const std::string &label) {
+  if (!weight.convertedAtLoad())
+    return Status::success();
+  uint32_t source = static_cast<uint32_t>(weight.sourceDtype);
+  if (!tfcmDTypeName(source))
+    return invalid(concat(label, ": source dtype ", source,
+                          " is not a dtype (1 to 8)"));
+  if (weight.storage == WeightStorage::Inline)
+    return invalid(concat(label, ": an inline weight has source dtype ",
+                          tfcmDTypeName(source),
+                          "; only external weights are converted at load"));
+  if (!isConvertibleFloat(weight.sourceDtype) ||
+      !isConvertibleFloat(weight.tensor.spec.dtype))
+    return invalid(concat(label, ": the runtime cannot convert ",
+                          tfcmDTypeName(source), " in the weights file to ",
+                          artifact::dtypeName(weight.tensor.spec.dtype),
+                          " at load (only f32, f16 and bf16 convert to one "
+                          "another)"));
+  return Status::success();
+}
+
 Status checkWeights(const Artifact &artifact) {
   uint64_t dataSize = artifact.sections[TFCM_SECTION_WEIGHT_DATA].size;
   for (size_t i = 0; i < artifact.weights.size(); ++i) {
@@ -198,6 +225,7 @@ Status checkWeights(const Artifact &artifact) {
                             " is not inline (1), external (2) or "
                             "safetensors (3)"));
     }
+    TFC_RETURN_IF_ERROR(checkSourceDtype(weight, label));
   }
   return Status::success();
 }

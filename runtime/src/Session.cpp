@@ -4,7 +4,8 @@
 // open the device (cuInit, primary context, one stream), load each module's
 // best image for the device's arch, check every launch against the kernel's
 // and the device's limits, allocate the arena and the input/output/weight
-// buffers, and upload the weights once. Binding
+// buffers, and upload the weights once (converting a weight whose file
+// stores another float type on the way). Binding
 // checks name, dtype and byte size before anything reaches the GPU, so a
 // wrong input leaves the session as it was.
 //
@@ -353,42 +354,18 @@ Status Session::uploadExternalWeight(const LoadedWeight &weight,
                                      const WeightSource &source,
                                      CUdeviceptr dst,
                                      const std::string &label) {
-  const std::string &path = source.path;
-  uint64_t offset = source.offset;
-  std::FILE *file = std::fopen(path.c_str(), "rb");
-  if (!file)
-    return makeError(TFC_ERROR_EXTERNAL_WEIGHTS, label,
-                     ": cannot open external weights file '", path,
-                     "': ", std::strerror(errno));
-  std::vector<char> chunk(
-      std::min<uint64_t>(uploadChunkBytes, weight.tensor.byteSize));
-  Status status;
-  if (::fseeko(file, static_cast<off_t>(offset), SEEK_SET) != 0)
-    status = makeError(TFC_ERROR_EXTERNAL_WEIGHTS, label, ": cannot seek to ",
-                       offset, " in '", path,
-                       "': ", std::strerror(errno));
-  for (uint64_t done = 0; !status.failed() && done < weight.tensor.byteSize;) {
-    size_t want = static_cast<size_t>(
-        std::min<uint64_t>(chunk.size(), weight.tensor.byteSize - done));
-    size_t got = std::fread(chunk.data(), 1, want, file);
-    if (got != want) {
-      status = makeError(TFC_ERROR_EXTERNAL_WEIGHTS, label,
-                         ": external weights file '", path, "' ended after ",
-                         offset + done + got,
-                         " bytes; the weight needs bytes [", offset,
-                         ", +", weight.tensor.byteSize, ")");
-      break;
-    }
-    // The chunk is reused, so each piece must land before the next read.
-    status = cu.check(cu.memcpyHtoDAsync(dst + done, chunk.data(), got, stream),
-                      "cuMemcpyHtoDAsync", label);
-    if (!status.failed())
-      status =
-          cu.check(cu.streamSynchronize(stream), "cuStreamSynchronize", label);
-    done += got;
-  }
-  std::fclose(file);
-  return status;
+  // Pieces are read (and converted, for a weight its file stores in another
+  // float type) into one reused host buffer, so each must land before the
+  // next is read.
+  return readWeightData(
+      weight, source, label, uploadChunkBytes,
+      [&](const void *data, uint64_t offset, size_t bytes) -> Status {
+        TFC_RETURN_IF_ERROR(
+            cu.check(cu.memcpyHtoDAsync(dst + offset, data, bytes, stream),
+                     "cuMemcpyHtoDAsync", label));
+        return cu.check(cu.streamSynchronize(stream), "cuStreamSynchronize",
+                        label);
+      });
 }
 
 Status Session::findIo(bool isInput, const std::string &name,

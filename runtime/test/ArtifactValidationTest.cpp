@@ -102,6 +102,14 @@ TEST_F(ArtifactValidation, EveryBitFlipInTheHeaderIsCaught) {
       bytes[byte] ^= static_cast<char>(1 << bit);
       Status status = load(bytes, dir);
       tfcStatus code = status.code();
+      // Version 2 relabelled 3 is a version 3 file with nothing converted
+      // at load: the same artifact (version 3 only gives a reserved field
+      // a meaning), so it loads. The other flips land on versions that do
+      // not exist.
+      if (byte == 4 && bit == 0) {
+        EXPECT_FALSE(status.failed()) << status.message();
+        continue;
+      }
       if (byte >= 8 && byte < 16 && code == TFC_ERROR_INVALID_ARTIFACT)
         code = TFC_ERROR_TRUNCATED; // a smaller declared size
       EXPECT_EQ(expected, code)
@@ -122,14 +130,14 @@ TEST_F(ArtifactValidation, BadMagic) {
 
 TEST_F(ArtifactValidation, FutureVersion) {
   std::string bytes = good;
-  uint32_t version = 3;
+  uint32_t version = 4;
   std::memcpy(&bytes[4], &version, sizeof(version));
   expectError(bytes, TFC_ERROR_UNSUPPORTED_VERSION,
-              "version 3 is newer than this runtime; this runtime reads "
-              "versions 1 to 2");
-  // Also when the rest of the file is not readable as version 2.
+              "version 4 is newer than this runtime; this runtime reads "
+              "versions 1 to 3");
+  // Also when the rest of the file is not readable as version 3.
   expectError(bytes.substr(0, 12), TFC_ERROR_UNSUPPORTED_VERSION,
-              "version 3 is not supported; this runtime reads versions 1 to 2");
+              "version 4 is not supported; this runtime reads versions 1 to 3");
   version = 0;
   std::memcpy(&bytes[4], &version, sizeof(version));
   expectError(bytes, TFC_ERROR_UNSUPPORTED_VERSION, "version 0 is not valid");

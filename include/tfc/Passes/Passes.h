@@ -14,6 +14,14 @@
 
 namespace mlir::tfc {
 
+/// Attribute of an external `tfc.parameter` whose weights file stores
+/// another element type than the parameter's (a TypeAttr: f32, f16 or
+/// bf16), set by tfc-fold-weight-casts. Kernel lowering carries it to the
+/// weight's global, the artifact records it, and the runtime converts the
+/// weight once, at upload.
+inline constexpr llvm::StringLiteral kStoredElementTypeAttr =
+    "tfc.stored_element_type";
+
 #define GEN_PASS_DECL
 #include "tfc/Passes/Passes.h.inc"
 

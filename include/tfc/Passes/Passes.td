@@ -229,6 +229,51 @@ def LowerPrecision : Pass<"tfc-lower-precision", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::tfc::TfcDialect"];
 }
 
+def FoldWeightCasts : Pass<"tfc-fold-weight-casts", "::mlir::func::FuncOp"> {
+  let summary = "Convert weights read through a tfc.cast once, instead of "
+                "casting them on every run";
+  let description = [{
+    `tfc-lower-precision` reads each external f32 parameter (no data in the
+    IR) through a `tfc.cast`; left alone, the cast becomes a kernel that
+    converts the weight on every run, or lands in a matmul's fusion as an
+    operand computed inside the kernel (which keeps the matmul off the
+    tensor-core path). This pass replaces every float-to-float cast (f32,
+    f16, bf16) of a weight by a weight of the cast's type:
+
+    - an external `tfc.parameter` becomes an external parameter of the new
+      type with the same name, its other attributes (e.g.
+      `tfc.external_data`) kept, and `tfc.stored_element_type` set to the
+      element type the weights file stores. The artifact records it and the
+      runtime converts the weight once, when it is uploaded (round to
+      nearest even); a weights file that already holds the new type binds
+      directly;
+    - a `tfc.parameter` with inline data and a `tfc.constant` are converted
+      now (round to nearest even).
+
+    Casts of one weight to the same type share one new weight; the old one
+    is erased when nothing else reads it. Casts to or from integer types,
+    and casts of computed values, stay. Runs after `tfc-lower-precision`
+    and before `tfc-fuse` (`tfc-compile` does so when `precision` is not
+    f32).
+
+    ```mlir
+    %w = tfc.parameter "fc.weight" {tfc.external_data = {location = "m.onnx.data", offset = 0 : i64}} : tensor<768x768xf32>
+    %wb = tfc.cast %w : tensor<768x768xf32> to tensor<768x768xbf16>
+    %y = tfc.matmul %x, %wb {accumulator_type = f32} : (tensor<8x768xbf16>, tensor<768x768xbf16>) -> tensor<8x768xbf16>
+    // becomes
+    %wb = tfc.parameter "fc.weight" {tfc.external_data = {location = "m.onnx.data", offset = 0 : i64}, tfc.stored_element_type = f32} : tensor<768x768xbf16>
+    %y = tfc.matmul %x, %wb {accumulator_type = f32} : (tensor<8x768xbf16>, tensor<768x768xbf16>) -> tensor<8x768xbf16>
+    ```
+  }];
+  let statistics = [
+    Statistic<"numExternalFolded", "external-folded",
+              "External parameters now converted at load time">,
+    Statistic<"numInlineFolded", "inline-folded",
+              "Inline parameters and constants converted at compile time">,
+  ];
+  let dependentDialects = ["::mlir::tfc::TfcDialect"];
+}
+
 def Fuse : Pass<"tfc-fuse", "::mlir::func::FuncOp"> {
   let summary = "Group ops into tfc.fusion kernels, decided by HBM bytes saved";
   let description = [{

@@ -218,6 +218,9 @@ struct WeightSpec {
                             ///< artifact
   std::string externalName; ///< External/safetensors: tensor name in that file
   uint64_t externalOffset = 0; ///< External: byte offset in the file
+  /// External/safetensors: the dtype the file stores when it is not the
+  /// tensor's (converted once at load; format version 3); 0 = the same.
+  uint32_t sourceDtype = 0;
 };
 
 /// One step of the launch list: a kernel launch or a device-to-device copy.
@@ -296,7 +299,17 @@ inline tfcmBufferRef encodeBufferRef(const BufferRef &ref) {
 
 } // namespace detail
 
-/// Serializes `spec` into the bytes of a .tfcm file (format version 2).
+/// The format version `spec` needs: 3 when a weight is converted at load,
+/// else 2 (so that older runtimes read what they can run).
+inline uint32_t requiredFormatVersion(const ArtifactSpec &spec) {
+  for (const WeightSpec &w : spec.weights)
+    if (w.sourceDtype != 0)
+      return 3;
+  return 2;
+}
+
+/// Serializes `spec` into the bytes of a .tfcm file (format version
+/// requiredFormatVersion(spec)).
 inline std::string serializeArtifact(const ArtifactSpec &spec) {
   using detail::appendRecord;
   detail::StringTable strings;
@@ -350,6 +363,7 @@ inline std::string serializeArtifact(const ArtifactSpec &spec) {
     tfcmWeight record{};
     record.tensor = detail::encodeTensor(w.tensor, strings, dims);
     record.storage = static_cast<uint32_t>(w.storage);
+    record.sourceDtype = w.sourceDtype;
     if (w.storage == WeightStorage::Inline) {
       weightData.resize(
           detail::alignUp(weightData.size(), TFCM_WEIGHT_ALIGNMENT), '\0');
@@ -414,7 +428,7 @@ inline std::string serializeArtifact(const ArtifactSpec &spec) {
 
   tfcmHeader header{};
   std::memcpy(header.magic, TFCM_MAGIC, TFCM_MAGIC_SIZE);
-  header.version = TFCM_FORMAT_VERSION;
+  header.version = requiredFormatVersion(spec);
   header.fileSize = file.size();
   header.checksum =
       tfcmFnv1a64(TFCM_FNV1A64_OFFSET_BASIS, file.data() + TFCM_HEADER_SIZE,
@@ -520,6 +534,13 @@ public:
     w.externalName = std::move(tensorName);
     content.weights.push_back(std::move(w));
     return lastIndex(content.weights);
+  }
+
+  /// Says that the file of external weight `weight` stores it as `stored`
+  /// (e.g. f32 for a bf16 weight); the runtime converts it at upload. Makes
+  /// the artifact format version 3.
+  void setWeightSourceDType(uint32_t weight, DType stored) {
+    content.weights.at(weight).sourceDtype = static_cast<uint32_t>(stored);
   }
 
   /// Appends a kernel launch; arguments are passed in order, buffers as

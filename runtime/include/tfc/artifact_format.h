@@ -1,4 +1,4 @@
-/*===- tfc/artifact_format.h - The .tfcm artifact format, version 2 -------===*
+/*===- tfc/artifact_format.h - The .tfcm artifact format, version 3 -------===*
  *
  * The one definition of the binary contract between the tfc compiler (which
  * writes artifacts with ArtifactWriter.h) and the runtime (which reads and
@@ -28,9 +28,13 @@ extern "C" {
 
 #define TFCM_MAGIC "TFCM"
 #define TFCM_MAGIC_SIZE 4u
-/* The version the writer produces; the reader accepts every version from
-   TFCM_MIN_FORMAT_VERSION up to it (version 2 added safetensors weights). */
-#define TFCM_FORMAT_VERSION 2u
+/* The newest version the writer produces; the reader accepts every version
+   from TFCM_MIN_FORMAT_VERSION up to it (version 2 added safetensors
+   weights, version 3 weights converted at load: tfcmWeight.sourceDtype).
+   The writer writes the oldest version that holds what the artifact needs
+   (3 only when a weight is converted at load), so older runtimes still read
+   the rest. */
+#define TFCM_FORMAT_VERSION 3u
 #define TFCM_MIN_FORMAT_VERSION 1u
 /* Fixed header; the section table follows it immediately. */
 #define TFCM_HEADER_SIZE 32u
@@ -180,7 +184,12 @@ typedef struct tfcmTensor {
 typedef struct tfcmWeight {
   tfcmTensor tensor;
   uint32_t storage; /* tfcmWeightStorage */
-  uint32_t reserved;
+  /* Format version 3 (reserved, 0, before): 0, or the tfcmDType the
+     external file stores the weight in when it differs from tensor.dtype;
+     the runtime converts it to tensor.dtype once, at upload (f32, f16 and
+     bf16 convert to one another, round to nearest even). External and
+     safetensors storage only. */
+  uint32_t sourceDtype;
   /* inline: offset into WEIGHT_DATA (multiple of 256);
      external: byte offset of the tensor in the external file;
      safetensors: 0 (the file's header says where the tensor is) */
