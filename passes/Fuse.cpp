@@ -285,6 +285,12 @@ struct FusePass : tfc::impl::FuseBase<FusePass> {
       if (members.size() == 1) {
         totalAfter += apart;
         secondsAfter += apartSeconds;
+        if (report && apart.collectiveBytes > 0)
+          llvm::errs() << "tfc-fuse: collective "
+                       << members.front()->getName().stripDialect() << " of "
+                       << apart.hbmBytes / 2 << " bytes: "
+                       << apart.collectiveBytes
+                       << " bytes sent and received per rank\n";
         continue;
       }
       KernelGroup group(members);
@@ -319,7 +325,13 @@ struct FusePass : tfc::impl::FuseBase<FusePass> {
                    << totalAfter.hbmBytes << ", time "
                    << llvm::format("%.3f", microseconds(secondsBefore))
                    << " -> " << llvm::format("%.3f", microseconds(secondsAfter))
-                   << " us\n";
+                   << " us"
+                   << (totalAfter.collectiveBytes
+                           ? ", collectives " +
+                                 std::to_string(totalAfter.collectiveBytes) +
+                                 " bytes per rank"
+                           : std::string())
+                   << "\n";
   }
 
   /// One line per producer -> consumer edge left between kernels.

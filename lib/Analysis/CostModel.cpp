@@ -47,6 +47,7 @@ KernelCost &KernelCost::operator+=(const KernelCost &other) {
   hbmBytes += other.hbmBytes;
   vectorFlops += other.vectorFlops;
   matrixFlops += other.matrixFlops;
+  collectiveBytes += other.collectiveBytes;
   if (!matrixType)
     matrixType = other.matrixType;
   return *this;
@@ -303,6 +304,17 @@ KernelCost CostModel::getCost(Operation *op) const {
     return getCost(KernelGroup::ofFusion(fusion));
   if (isKernelFreeOp(op))
     return KernelCost();
+  if (auto allReduce = dyn_cast<AllReduceOp>(op)) {
+    // NCCL reads the partial and writes the sum in place; the ring moves
+    // 2 (N - 1) / N of the buffer through every rank's links.
+    KernelCost cost;
+    int64_t bytes = getTensorBytes(allReduce.getType());
+    int64_t ranks = std::max<int64_t>(allReduce.getRanks(), 1);
+    cost.hbmBytes = 2 * bytes;
+    cost.collectiveBytes = 2 * (ranks - 1) * bytes / ranks;
+    cost.vectorFlops = numElements(allReduce.getResult()) * (ranks - 1);
+    return cost;
+  }
   // As its own kernel, the op writes every result.
   return getCost(KernelGroup({op}, [](Value) { return true; }));
 }

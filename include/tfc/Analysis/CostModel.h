@@ -40,6 +40,11 @@ struct KernelCost {
   double matrixFlops = 0;
   /// Element type of the matrix work (null when there is none).
   Type matrixType;
+  /// Bytes each rank sends (and as many it receives) over the interconnect
+  /// in collectives (tfc.all_reduce): a ring all-reduce of B bytes over N
+  /// ranks moves 2 (N - 1) / N * B per rank. Not part of the predicted time
+  /// (the target describes one GPU, not its links).
+  int64_t collectiveBytes = 0;
 
   double getFlops() const { return vectorFlops + matrixFlops; }
   KernelCost &operator+=(const KernelCost &other);
