@@ -360,6 +360,10 @@ def bench_model(name, args, tfc, manifest, compiled, ceil, torch, dl):
     tfc_ok = (entry is not None and entry.get("ok") and comp.get("ok") and os.path.exists(art_path)
               and not args.no_tfc)
     r["tfc_graph"] = comp.get("compiled_onnx")
+    # what tfc-compile ran at (precision=...); older compile.json: from its command
+    r["tfc_precision"] = comp.get("precision") or next(
+        (w.split("=", 1)[1] for a in comp.get("attempts", [])[-1:]
+         for w in a.get("cmd", "").split() if w.startswith("precision=")), "f32")
     r["tfc_folded_ops"] = comp.get("folded_ops")
     r["tfc_stock_error"] = comp.get("stock_error")
     if not tfc_ok:
@@ -578,13 +582,14 @@ def print_table(results, ceil, env):
     print("|" + "---|" * 8)
     for name, r in results.items():
         tfc_ms = r.get("tfc", {}).get("median_ms")
-        for key, label in (("tfc", "tfc (f32)"), ("torch_f32_eager", "torch eager f32"),
+        prec = r.get("tfc_precision", "f32")
+        for key, label in (("tfc", f"tfc ({prec})"), ("torch_f32_eager", "torch eager f32"),
                            ("torch_bf16_eager", "torch eager bf16"),
                            ("torch_compile", "torch.compile bf16"),
                            ("torch_compile_ro", "torch.compile r-o bf16")):
             t = r.get(key)
             if key == "tfc" and r.get("tfc_folded_ops"):
-                label = "tfc (f32; folded " + "+".join(r["tfc_folded_ops"]) + ")"
+                label = f"tfc ({prec}; folded " + "+".join(r["tfc_folded_ops"]) + ")"
             if not t:
                 why = r.get(key + "_error") or (r.get("tfc_error") or r.get("tfc_skipped")
                                                if key == "tfc" else None)

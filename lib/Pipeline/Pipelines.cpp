@@ -85,6 +85,9 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createRematerialize(rematerialize));
   }
   pm.addNestedPass<func::FuncOp>(createWrapInFusions());
+  TileOptions tile;
+  tile.report = options.report;
+  pm.addNestedPass<func::FuncOp>(createTile(tile));
   if (options.stopAfter == "graph")
     return;
 
@@ -124,10 +127,10 @@ void mlir::tfc::registerTfcPipelines() {
   PassPipelineRegistration<CompileOptions>(
       "tfc-compile",
       "Compile a tfc module (e.g. an imported ONNX model) to GPU kernels and "
-      "a .tfcm artifact: set target, canonicalize, raise, fuse and "
-      "rematerialize (fuse=false: one kernel per op), outline "
-      "kernels, plan memory, lower to NVVM, PTX (+ cubin via ptxas), write "
-      "the artifact. Example: --tfc-compile=\"target=sm_90a "
+      "a .tfcm artifact: set target, canonicalize, raise, online softmax, "
+      "fuse and rematerialize (fuse=false: one kernel per op), tile, "
+      "outline kernels, plan memory, lower to NVVM, PTX (+ cubin via "
+      "ptxas), write the artifact. Example: --tfc-compile=\"target=sm_90a "
       "artifact=model.tfcm\"",
       buildCompilePipeline);
 }

@@ -165,10 +165,11 @@ def main():
                                        time.gmtime(os.path.getmtime(args.tfc_opt))),
         "date_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
         "nproc": os.cpu_count(), "host": os.uname().nodename,
+        "precision": PRECISION,
     }
     for name in names:
         entry = manifest["models"].get(name, {})
-        r = result[name] = {"attempts": []}
+        r = result[name] = {"attempts": [], "precision": PRECISION}
         src = os.path.join(args.dir, name + ".onnx")
         if not entry.get("ok") or not os.path.exists(src):
             r.update(ok=False, error="no exported graph")
@@ -186,15 +187,16 @@ def main():
             r["attempts"].append(a)
             if a["rc"] == 0:
                 break
-            mm = re.search(r"unsupported ONNX op '(\w+)'", a["stderr"])
-            if not mm:
-                break
-            op = mm.group(1)
-            if op in folded_ops:
+            # the importer names each op it cannot run: "unsupported ONNX op 'X'" or
+            # "X of 'tensor<...>' computed at run time is not supported"
+            ops = set(re.findall(r"unsupported ONNX op '(\w+)'", a["stderr"]))
+            ops |= set(re.findall(r"(\w+) of '[^']*' computed at run time is not supported",
+                                  a["stderr"]))
+            if not ops or ops <= set(folded_ops):
                 break
             dst = os.path.join(args.dir, name + ".folded.onnx")
             try:
-                counts = fold_constant_cones(graph, dst, set(folded_ops) | {op})
+                counts = fold_constant_cones(graph, dst, set(folded_ops) | ops)
             except Exception as e:
                 a["fold_error"] = str(e)
                 break

@@ -500,4 +500,121 @@ def OnlineSoftmax : Pass<"tfc-online-softmax", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::tfc::TfcDialect"];
 }
 
+def Tile : Pass<"tfc-tile", "::mlir::func::FuncOp"> {
+  let summary = "Choose each kernel's tiles from the #tfc.target and record "
+                "them as tfc.tile";
+  let description = [{
+    For the anchor op of every `tfc.fusion` (run it after `tfc-fuse`,
+    `tfc-rematerialize` and `tfc-wrap-in-fusions`) whose kernel family takes
+    tiles, writes the tiles the codegen then uses, chosen from the module's
+    `#tfc.target` (shared memory per block and per SM, SM count, arch) by
+    the choosers of `lib/Conversion/FusionKernels/KernelConfig.cpp`:
+
+    - `tfc.matmul` on tensor cores (16-bit operands, sm_80+):
+      `[blockM, blockN, blockK, warpsM, warpsN, stages]`, the largest block
+      tile that still gives every SM a block, stages within the shared
+      memory per block;
+    - `tfc.attention` in the flash form on tensor cores (16-bit, head dims
+      multiples of 16, sm_80+): `[blockQ, blockKV, warps, stages]`; blockQ
+      from the head dim (32 query rows per warp above 64, else 16), blockKV
+      the largest of 64 / 32 / 16 whose Q tile and double-buffered K/V
+      tiles let two blocks share an SM's shared memory (e.g. D = 128:
+      128 x 64 on sm_90a, 128 x 32 on sm_80);
+    - `tfc.softmax` (last axis), `tfc.layer_norm`, `tfc.rms_norm`:
+      `[threadsPerRow, rowsPerBlock]`, rows held in registers (at most 32
+      values per thread) or streamed by one block per row.
+
+    Changing `#tfc.target` changes the tiles. A `tfc.tile` already on an op
+    (pinned by hand) is kept and checked against the target and the family's
+    rules; a violation is an error naming it, e.g. "flash attention tile
+    needs 245760 bytes of shared memory; the target allows 232448 per
+    block". Other ops (f32 matmuls and attention, pointwise kernels,
+    reductions) take no tiles and get none.
+
+    ```mlir
+    %0 = tfc.fusion "attention" (%q, %k, %v) ... {
+      %1 = tfc.attention %a, %b, %c {causal = true, scale = 0.0883883461 : f32}
+          : (tensor<1x32x512x128xbf16>, tensor<1x8x512x128xbf16>, tensor<1x8x512x128xbf16>) -> tensor<1x32x512x128xbf16>
+      ...
+    // becomes, on sm_90a
+      %1 = tfc.attention %a, %b, %c {causal = true, scale = 0.0883883461 : f32,
+          tfc.tile = array<i64: 128, 64, 4, 2>} : ...
+    ```
+
+    With `report`, stderr gets one line per kernel with its tiles.
+  }];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print the tiles chosen for each kernel to stderr">,
+  ];
+  let statistics = [
+    Statistic<"numTiled", "kernels-tiled", "Kernels given tiles">,
+  ];
+  let dependentDialects = ["::mlir::tfc::TfcDialect"];
+}
+
+def ShardTensorParallel
+    : Pass<"tfc-shard-tensor-parallel", "::mlir::ModuleOp"> {
+  let summary = "Shard a raised transformer graph for one rank of a "
+                "tensor-parallel group (Megatron layout)";
+  let description = [{
+    Rewrites the entry function into the program of rank `rank` of `ranks`
+    (run it on the raised graph, after `tfc-raise`):
+
+    - Q/K/V projections are split by columns, i.e. by attention heads: rank
+      `r` keeps query heads `[r*Hq/N, (r+1)*Hq/N)`. Key/value heads are
+      split the same way when `Hkv` is divisible by `N`; when `N` is a
+      multiple of `Hkv` (GQA/MQA with few KV heads) every rank keeps the
+      one KV head its query heads read (KV projections replicated across
+      the ranks that share a head). The reshapes, transposes, `tfc.rope`
+      and `tfc.attention` between them work on the local heads.
+    - MLP up/gate projections (a matmul by a weight whose result reaches
+      the down projection through elementwise ops only) are split by
+      columns, the down projection by rows.
+    - The attention output projection and the MLP down projection are split
+      by rows and followed by `tfc.all_reduce` (sum of the partials); a bias
+      of a row-split projection is added after the all-reduce.
+    - Norms, RoPE tables, residual adds, embeddings and the LM head stay
+      replicated.
+
+    Weights with an inline value are sliced now; an external weight keeps
+    its name, gets the shard's shape and a `tfc.shard = array<i64: axis,
+    offset, size>` attribute saying which slice of the full tensor it binds
+    (the weights file of rank `r` holds that slice under the same name).
+    The module gets `tfc.tensor_parallel = {rank = r, ranks = N}`.
+
+    The pass refuses, with an error at the op, what it cannot shard
+    exactly: a head count not divisible by `N`, key/value heads that can be
+    neither split nor replicated, an MLP width not divisible by `N`, ALiBi,
+    a mask with a per-head dimension, and any other op that would read a
+    split value.
+
+    ```mlir
+    %q = tfc.matmul %x, %wq : (tensor<1x32x64xf32>, tensor<64x64xf32>) -> tensor<1x32x64xf32>
+    ...
+    %o = tfc.matmul %a, %wo : (tensor<1x32x64xf32>, tensor<64x64xf32>) -> tensor<1x32x64xf32>
+    // becomes, for ranks=2 rank=1
+    %q = tfc.matmul %x, %wq1 : (tensor<1x32x64xf32>, tensor<64x32xf32>) -> tensor<1x32x32xf32>
+    ...
+    %p = tfc.matmul %a, %wo1 : (tensor<1x32x32xf32>, tensor<32x64xf32>) -> tensor<1x32x64xf32>
+    %o = tfc.all_reduce %p {ranks = 2 : i64} : tensor<1x32x64xf32>
+    ```
+
+    `ranks=1` leaves the graph unchanged. The CPU reference executor runs
+    all ranks of a group (`tfc-reference rank0.mlir rank1.mlir ...`), and
+    `tfc-compile` takes `tensor-parallel=N rank=R`.
+  }];
+  let options = [
+    Option<"ranks", "ranks", "int64_t", /*default=*/"1",
+           "Number of ranks (GPUs) of the tensor-parallel group">,
+    Option<"rank", "rank", "int64_t", /*default=*/"0",
+           "The rank whose program this pass produces, in [0, ranks)">,
+  ];
+  let statistics = [
+    Statistic<"numColumnSplit", "column-split", "Projections split by columns">,
+    Statistic<"numRowSplit", "row-split", "Projections split by rows (each followed by an all-reduce)">,
+  ];
+  let dependentDialects = ["::mlir::tfc::TfcDialect"];
+}
+
 #endif // TFC_PASSES_TD

@@ -45,7 +45,11 @@ using namespace mlir;
 using namespace mlir::tfc;
 
 bool mlir::tfc::isFlashAttention(KernelContext &ctx, AttentionOp op) {
-  if (!hasMmaSync(ctx.target) || op.getAlibi())
+  return isFlashAttention(ctx.target, op);
+}
+
+bool mlir::tfc::isFlashAttention(TargetAttr target, AttentionOp op) {
+  if (!hasMmaSync(target) || op.getAlibi())
     return false;
   auto q = cast<RankedTensorType>(op.getQuery().getType());
   auto k = cast<RankedTensorType>(op.getKey().getType());

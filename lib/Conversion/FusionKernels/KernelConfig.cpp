@@ -7,6 +7,7 @@
 
 #include "KernelConfig.h"
 #include "IndexingUtils.h"
+#include "PointwiseEmitter.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
@@ -166,15 +167,108 @@ RowConfig mlir::tfc::chooseRowConfig(TargetAttr target, int64_t rows,
   config.chunksPerThread = ceilDiv(chunks, threadsPerRow);
   config.inRegisters = config.chunksPerThread <= maxChunks;
   if (!config.inRegisters) {
-    // Streamed rows: a large block loops over the row.
-    config.threadsPerRow = 1024;
-    config.chunksPerThread = ceilDiv(chunks, 1024);
+    // Streamed rows: one block loops over the row.
+    config.threadsPerRow = streamedRowThreads(length);
+    config.chunksPerThread = ceilDiv(chunks, config.threadsPerRow);
   }
   // Short rows: several per block, fewer when that would leave SMs idle.
   int64_t perSm = std::max<int64_t>(1, rows / target.getSmCount());
   int64_t rowsPerBlock = std::max<int64_t>(1, kRowBlockThreads / config.threadsPerRow);
   rowsPerBlock = std::min<int64_t>(rowsPerBlock, static_cast<int64_t>(llvm::bit_floor(static_cast<uint64_t>(perSm))));
   config.rowsPerBlock = std::max<int64_t>(rowsPerBlock, 1);
+  return config;
+}
+
+int64_t mlir::tfc::streamedRowThreads(int64_t length) {
+  return length >= 2048 ? 256 : 128;
+}
+
+FailureOr<RowConfig> mlir::tfc::chooseRowKernelConfig(Operation *op,
+                                                      TargetAttr target) {
+  auto inType = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto outType = cast<RankedTensorType>(op->getResult(0).getType());
+  ArrayRef<int64_t> shape = outType.getShape();
+  int64_t rank = outType.getRank();
+  // The rows: softmax along its axis (in registers only for the last axis),
+  // the norms over [axis, rank).
+  int64_t axis, rows, length;
+  bool registersAllowed = true;
+  if (auto softmax = dyn_cast<SoftmaxOp>(op)) {
+    axis = softmax.getAxis();
+    registersAllowed = axis == rank - 1;
+  } else if (auto norm = dyn_cast<LayerNormOp>(op)) {
+    axis = norm.getAxis();
+  } else if (auto norm = dyn_cast<RmsNormOp>(op)) {
+    axis = norm.getAxis();
+  } else {
+    return op->emitOpError("has no row kernel");
+  }
+  if (axis < 0 || axis >= rank)
+    return op->emitOpError("has axis ")
+           << axis << " outside the rank " << rank << " of its result";
+  if (registersAllowed) {
+    length = numElements(shape.drop_front(axis));
+    rows = numElements(shape.take_front(axis));
+  } else {
+    length = shape[axis];
+    rows = length == 0 ? 0 : numElements(shape) / length;
+  }
+  int64_t width =
+      !registersAllowed
+          ? 1
+          : std::min(vectorWidthFor(outType.getElementType(), shape.back()),
+                     vectorWidthFor(inType.getElementType(), shape.back()));
+  int64_t maxChunks =
+      std::max<int64_t>(1, kMaxRowValuesPerThread / width);
+  int64_t chunks = ceilDiv(std::max<int64_t>(length, 1), width);
+
+  auto pinned = op->getAttrOfType<DenseI64ArrayAttr>(kTileAttrName);
+  if (!pinned) {
+    if (!registersAllowed || length == 0 || rows == 0) {
+      RowConfig config{1, streamedRowThreads(length), 1, 1, false};
+      config.chunksPerThread = ceilDiv(length, config.threadsPerRow);
+      return config;
+    }
+    return chooseRowConfig(target, rows, length, width);
+  }
+  if (pinned.size() != 2)
+    return op->emitOpError("'")
+           << kTileAttrName
+           << "' needs 2 values (threadsPerRow, rowsPerBlock), got "
+           << pinned.size();
+  int64_t threadsPerRow = pinned[0], rowsPerBlock = pinned[1];
+  auto invalid = [&]() {
+    return op->emitOpError("'") << kTileAttrName << "' is invalid: ";
+  };
+  if (threadsPerRow < 32 || threadsPerRow > 1024 ||
+      !llvm::has_single_bit(static_cast<uint64_t>(threadsPerRow)) ||
+      rowsPerBlock < 1 ||
+      !llvm::has_single_bit(static_cast<uint64_t>(rowsPerBlock)))
+    return invalid() << "threadsPerRow must be a power of two from 32 to "
+                        "1024 and rowsPerBlock a power of two, got "
+                     << threadsPerRow << " and " << rowsPerBlock;
+  if (threadsPerRow * rowsPerBlock > 1024)
+    return invalid() << threadsPerRow * rowsPerBlock
+                     << " threads per block; at most 1024";
+  RowConfig config{width, threadsPerRow, rowsPerBlock,
+                   ceilDiv(chunks, threadsPerRow), true};
+  config.inRegisters = registersAllowed && length > 0 && rows > 0 &&
+                       config.chunksPerThread <= maxChunks;
+  if (!config.inRegisters) {
+    if (rowsPerBlock != 1)
+      return invalid() << "rows of " << length << " elements are streamed ("
+                       << (registersAllowed
+                               ? "more than " +
+                                     std::to_string(maxChunks * width) +
+                                     " values per thread at " +
+                                     std::to_string(threadsPerRow) +
+                                     " threads per row"
+                               : std::string("softmax not over the last axis"))
+                       << "), one row per block, but rowsPerBlock is "
+                       << rowsPerBlock;
+    config.vectorWidth = 1;
+    config.chunksPerThread = ceilDiv(length, threadsPerRow);
+  }
   return config;
 }
 
@@ -197,6 +291,16 @@ mlir::tfc::chooseFlashAttentionConfig(Operation *op, TargetAttr target,
   FlashAttentionConfig config =
       std::max(headDim, valueDim) > 64 ? FlashAttentionConfig{128, 64, 4, 2}
                                        : FlashAttentionConfig{64, 64, 4, 2};
+  // The largest key tile with which two blocks share an SM (one block's
+  // copies in flight while the other computes); 64 is the largest measured
+  // (benchmarks/RESULTS.md, "Kernel families"). When even 16 does not
+  // allow two, 16 is checked against one block's shared memory below.
+  for (int64_t blockKV : {64, 32, 16}) {
+    config.blockKV = blockKV;
+    if (2 * config.sharedMemoryBytes(headDim, valueDim) <=
+        target.getSmemPerSm())
+      break;
+  }
   if (auto pinned = op->getAttrOfType<DenseI64ArrayAttr>(kTileAttrName)) {
     if (pinned.size() != 4)
       return op->emitOpError("'")
@@ -208,11 +312,11 @@ mlir::tfc::chooseFlashAttentionConfig(Operation *op, TargetAttr target,
     if (config.warps < 1 || config.warps > 32 || config.stages != 2 ||
         (config.blockQ != 16 * config.warps &&
          config.blockQ != 32 * config.warps) ||
-        config.blockKV % 16 != 0)
+        config.blockKV < 16 || config.blockKV % 16 != 0)
       return op->emitOpError("'")
              << kTileAttrName
              << "' is invalid: blockQ must be 16 or 32 times warps, blockKV "
-                "a multiple of 16 and stages 2";
+                "a positive multiple of 16 and stages 2";
   }
   int64_t bytes = config.sharedMemoryBytes(headDim, valueDim);
   if (bytes > target.getSmemPerBlock())

@@ -80,6 +80,16 @@ struct RowConfig {
 RowConfig chooseRowConfig(TargetAttr target, int64_t rows, int64_t length,
                           int64_t vectorWidth);
 
+/// Threads of the block that streams one row of `length` elements.
+int64_t streamedRowThreads(int64_t length);
+
+/// The row layout of the kernel `op` (tfc.softmax, tfc.layer_norm or
+/// tfc.rms_norm) anchors: in registers where the op allows it (softmax over
+/// the last axis, the norms) and the row fits, else streamed, one row per
+/// block. `tfc.tile = array<i64: threadsPerRow, rowsPerBlock>` on `op` pins
+/// it (checked; errors name the violated rule).
+FailureOr<RowConfig> chooseRowKernelConfig(Operation *op, TargetAttr target);
+
 //===----------------------------------------------------------------------===//
 // Attention
 //===----------------------------------------------------------------------===//
@@ -97,6 +107,12 @@ struct FlashAttentionConfig {
   int64_t sharedMemoryBytes(int64_t headDim, int64_t valueDim) const;
 };
 
+/// Chooses the flash attention tiles for head dims `headDim` (q, k) and
+/// `valueDim` (v): blockQ 64 with 16 rows per warp, or 128 with 32 rows
+/// per warp above head dim 64; blockKV the largest of 64, 32, 16 whose
+/// tiles let two blocks share an SM's shared memory (else the largest that
+/// fits a block). Honors `tfc.tile = array<i64: blockQ, blockKV, warps,
+/// stages>` on `op` (checked against the rules and the shared memory).
 FailureOr<FlashAttentionConfig>
 chooseFlashAttentionConfig(Operation *op, TargetAttr target, int64_t headDim,
                            int64_t valueDim);

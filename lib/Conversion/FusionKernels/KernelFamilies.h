@@ -56,11 +56,10 @@ bool isTensorCoreMatmul(KernelContext &ctx, MatmulOp op);
 FailureOr<LaunchConfig> emitTensorCoreMatmulKernel(OpBuilder &b,
                                                    KernelContext &ctx,
                                                    MatmulOp op);
-/// Softmax over the last axis, layer_norm and rms_norm whose rows fit in
-/// registers (RegisterRowKernels.cpp): the row layout, or none when the
-/// rows are too long (RowKernels.cpp then streams them).
-std::optional<RowConfig> planRegisterRows(KernelContext &ctx, Operation *op,
-                                          int64_t axis);
+/// The row layout of softmax, layer_norm or rms_norm (KernelConfig's
+/// chooseRowKernelConfig, which honors `tfc.tile`): rows in registers
+/// (RegisterRowKernels.cpp) or streamed (RowKernels.cpp).
+FailureOr<RowConfig> planRows(KernelContext &ctx, Operation *op);
 FailureOr<LaunchConfig> emitRegisterRowKernel(OpBuilder &b,
                                               KernelContext &ctx,
                                               Operation *op, int64_t axis,
@@ -77,6 +76,7 @@ FailureOr<LaunchConfig> emitReduceKernel(OpBuilder &b, KernelContext &ctx,
 /// straight from kernel arguments, head dims multiples of 16, no ALiBi,
 /// sm_80+): FlashAttention.cpp.
 bool isFlashAttention(KernelContext &ctx, AttentionOp op);
+bool isFlashAttention(TargetAttr target, AttentionOp op);
 FailureOr<LaunchConfig> emitFlashAttentionKernel(OpBuilder &b,
                                                  KernelContext &ctx,
                                                  AttentionOp op);

@@ -143,23 +143,8 @@ static Value andValues(OpBuilder &b, Location loc, Value x, Value y) {
   return arith::AndIOp::create(b, loc, x, y);
 }
 
-std::optional<RowConfig>
-mlir::tfc::planRegisterRows(KernelContext &ctx, Operation *op, int64_t axis) {
-  auto inType = cast<RankedTensorType>(op->getOperand(0).getType());
-  auto outType = cast<RankedTensorType>(op->getResult(0).getType());
-  ArrayRef<int64_t> shape = outType.getShape();
-  if (shape.empty() || axis < 0 || axis >= outType.getRank())
-    return std::nullopt;
-  int64_t length = numElements(shape.drop_front(axis));
-  int64_t rows = numElements(shape.take_front(axis));
-  if (length == 0 || rows == 0)
-    return std::nullopt;
-  int64_t width = std::min(vectorWidthFor(outType.getElementType(), shape.back()),
-                           vectorWidthFor(inType.getElementType(), shape.back()));
-  RowConfig config = chooseRowConfig(ctx.target, rows, length, width);
-  if (!config.inRegisters)
-    return std::nullopt;
-  return config;
+FailureOr<RowConfig> mlir::tfc::planRows(KernelContext &ctx, Operation *op) {
+  return chooseRowKernelConfig(op, ctx.target);
 }
 
 FailureOr<LaunchConfig> mlir::tfc::emitRegisterRowKernel(OpBuilder &b,

@@ -28,10 +28,9 @@ using namespace mlir::tfc;
 
 static constexpr int64_t kWarpSize = 32;
 
-/// Threads per block for rows of `length` elements: 128 for short rows,
-/// 256 for long ones.
+/// Threads per block of a reduction over `length` elements.
 static int64_t rowBlockSize(int64_t length) {
-  return length >= 2048 ? 256 : 128;
+  return streamedRowThreads(length);
 }
 
 using CombineFn = function_ref<Value(OpBuilder &, Location, Value, Value)>;
@@ -156,15 +155,17 @@ mlir::tfc::emitSoftmaxKernel(OpBuilder &b, KernelContext &ctx, SoftmaxOp op) {
   auto type = op.getType();
   ArrayRef<int64_t> shape = type.getShape();
   int64_t axis = op.getAxis();
-  if (axis == type.getRank() - 1)
-    if (std::optional<RowConfig> rows = planRegisterRows(ctx, op, axis))
-      return emitRegisterRowKernel(b, ctx, op, axis, *rows);
+  FailureOr<RowConfig> config = planRows(ctx, op);
+  if (failed(config))
+    return failure();
+  if (config->inRegisters)
+    return emitRegisterRowKernel(b, ctx, op, axis, *config);
   int64_t length = shape[axis];
   SmallVector<int64_t> outerShape(shape);
   outerShape.erase(outerShape.begin() + axis);
   int64_t rows = numElements(outerShape);
   Type t = getComputeType(type.getElementType());
-  int64_t blockSize = rowBlockSize(length);
+  int64_t blockSize = config->threadsPerRow;
   RowBlock block = RowBlock::create(b, loc, ctx.func, blockSize, t);
 
   // The row's position in the other dimensions; element j of the row sits at
@@ -313,13 +314,16 @@ static LogicalResult writeRow(
 FailureOr<LaunchConfig> mlir::tfc::emitLayerNormKernel(OpBuilder &b,
                                                        KernelContext &ctx,
                                                        LayerNormOp op) {
-  if (std::optional<RowConfig> config = planRegisterRows(ctx, op, op.getAxis()))
+  FailureOr<RowConfig> config = planRows(ctx, op);
+  if (failed(config))
+    return failure();
+  if (config->inRegisters)
     return emitRegisterRowKernel(b, ctx, op, op.getAxis(), *config);
   Location loc = op.getLoc();
   auto type = cast<RankedTensorType>(op.getType());
   Type t = getComputeType(type.getElementType());
   NormRows rows(b, loc, type.getShape(), op.getAxis());
-  int64_t blockSize = rowBlockSize(rows.length);
+  int64_t blockSize = config->threadsPerRow;
   RowBlock block = RowBlock::create(b, loc, ctx.func, blockSize, t);
   Value count = floatConstant(b, loc, t, static_cast<double>(rows.length));
 
@@ -367,13 +371,16 @@ FailureOr<LaunchConfig> mlir::tfc::emitLayerNormKernel(OpBuilder &b,
 
 FailureOr<LaunchConfig>
 mlir::tfc::emitRmsNormKernel(OpBuilder &b, KernelContext &ctx, RmsNormOp op) {
-  if (std::optional<RowConfig> config = planRegisterRows(ctx, op, op.getAxis()))
+  FailureOr<RowConfig> config = planRows(ctx, op);
+  if (failed(config))
+    return failure();
+  if (config->inRegisters)
     return emitRegisterRowKernel(b, ctx, op, op.getAxis(), *config);
   Location loc = op.getLoc();
   auto type = cast<RankedTensorType>(op.getType());
   Type t = getComputeType(type.getElementType());
   NormRows rows(b, loc, type.getShape(), op.getAxis());
-  int64_t blockSize = rowBlockSize(rows.length);
+  int64_t blockSize = config->threadsPerRow;
   RowBlock block = RowBlock::create(b, loc, ctx.func, blockSize, t);
 
   FailureOr<Value> squares =

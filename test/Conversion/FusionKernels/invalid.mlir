@@ -107,7 +107,7 @@ func.func @tile_shared_memory(%a: tensor<64x64xbf16>, %b: tensor<64x64xbf16>) ->
 func.func @attention_tile(%q: tensor<1x1x64x64xbf16>, %k: tensor<1x1x64x64xbf16>, %v: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
   %0 = tfc.fusion "attention" (%q, %k, %v) : (tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
   ^bb0(%a: tensor<1x1x64x64xbf16>, %b: tensor<1x1x64x64xbf16>, %c: tensor<1x1x64x64xbf16>):
-    // expected-error @+1 {{'tfc.attention' op 'tfc.tile' is invalid: blockQ must be 16 or 32 times warps, blockKV a multiple of 16 and stages 2}}
+    // expected-error @+1 {{'tfc.attention' op 'tfc.tile' is invalid: blockQ must be 16 or 32 times warps, blockKV a positive multiple of 16 and stages 2}}
     %1 = tfc.attention %a, %b, %c {scale = 0.125 : f32, tfc.tile = array<i64: 64, 64, 3, 2>} : (tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16>
     tfc.yield %1 : tensor<1x1x64x64xbf16>
   }

@@ -1,0 +1,101 @@
+//===- KernelTiles.cpp - record the tiles of each fusion's kernel --------===//
+//
+// recordKernelTiles (tfc/Conversion/KernelTiles.h): finds the anchor of a
+// tfc.fusion as emitFusionKernel does, decides whether its family takes
+// tiles (the same tests the families make), calls that family's chooser in
+// KernelConfig.cpp and writes the result as `tfc.tile`, which the chooser
+// then honors when the kernel is emitted.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tfc/Conversion/KernelTiles.h"
+
+#include "IndexingUtils.h"
+#include "KernelFamilies.h"
+
+using namespace mlir;
+using namespace mlir::tfc;
+
+/// Whether the matmul runs on tensor cores; the rules of
+/// isTensorCoreMatmul (TensorCoreMatmul.cpp), which needs a kernel context.
+static bool runsOnTensorCores(TargetAttr target, MatmulOp op) {
+  if (!hasMmaSync(target))
+    return false;
+  auto lhsType = op.getLhs().getType();
+  auto rhsType = op.getRhs().getType();
+  Type element = lhsType.getElementType();
+  if (element != rhsType.getElementType() ||
+      !(element.isBF16() || element.isF16()))
+    return false;
+  if (auto acc = op.getAccumulatorType(); acc && !acc->isF32())
+    return false;
+  if (!isa<BlockArgument>(op.getLhs()) || !isa<BlockArgument>(op.getRhs()))
+    return false;
+  return lhsType.getShape().back() % 8 == 0 &&
+         rhsType.getShape().back() % 8 == 0;
+}
+
+/// Whether the wgmma + TMA family may take the matmul (sm_90a, lhs not
+/// transposed): it chooses its own tiles when the kernel is outlined, since
+/// only then is it known whether the kernel takes tensor maps, and an
+/// mma.sync tile recorded here would pin the slower family instead.
+static bool mayUseWgmma(TargetAttr target, MatmulOp op) {
+  return getComputeCapability(target) >= 90 &&
+         target.getArch().ends_with("a") && !op.getTransposeLhs();
+}
+
+static void record(Operation *op, ArrayRef<int64_t> tile) {
+  op->setAttr(kTileAttrName, DenseI64ArrayAttr::get(op->getContext(), tile));
+}
+
+FailureOr<Operation *> mlir::tfc::recordKernelTiles(FusionOp fusion,
+                                                    TargetAttr target) {
+  Operation *anchor = nullptr;
+  for (Operation &op : fusion.getBodyBlock().without_terminator()) {
+    if (PointwiseEmitter::isPointwise(&op))
+      continue;
+    if (anchor) // several anchors: no kernel family, codegen will say so
+      return static_cast<Operation *>(nullptr);
+    anchor = &op;
+  }
+  if (!anchor)
+    return static_cast<Operation *>(nullptr);
+
+  if (auto matmul = dyn_cast<MatmulOp>(anchor)) {
+    if (!runsOnTensorCores(target, matmul) || mayUseWgmma(target, matmul))
+      return static_cast<Operation *>(nullptr);
+    auto lhsType = matmul.getLhs().getType();
+    ArrayRef<int64_t> outShape = matmul.getType().getShape();
+    int64_t rank = outShape.size();
+    int64_t k = matmul.getTransposeLhs() ? lhsType.getShape()[lhsType.getRank() - 2]
+                                         : lhsType.getShape().back();
+    FailureOr<MmaMatmulConfig> c = chooseMmaMatmulConfig(
+        matmul, target, numElements(outShape.drop_back(2)),
+        outShape[rank - 2], outShape[rank - 1], k);
+    if (failed(c))
+      return failure();
+    record(matmul, {c->blockM, c->blockN, c->blockK, c->warpsM, c->warpsN,
+                    c->stages});
+    return anchor;
+  }
+  if (auto attention = dyn_cast<AttentionOp>(anchor)) {
+    if (!isFlashAttention(target, attention))
+      return static_cast<Operation *>(nullptr);
+    auto q = cast<RankedTensorType>(attention.getQuery().getType());
+    auto v = cast<RankedTensorType>(attention.getValue().getType());
+    FailureOr<FlashAttentionConfig> c = chooseFlashAttentionConfig(
+        attention, target, q.getDimSize(3), v.getDimSize(3));
+    if (failed(c))
+      return failure();
+    record(attention, {c->blockQ, c->blockKV, c->warps, c->stages});
+    return anchor;
+  }
+  if (isa<SoftmaxOp, LayerNormOp, RmsNormOp>(anchor)) {
+    FailureOr<RowConfig> c = chooseRowKernelConfig(anchor, target);
+    if (failed(c))
+      return failure();
+    record(anchor, {c->threadsPerRow, c->rowsPerBlock});
+    return anchor;
+  }
+  return static_cast<Operation *>(nullptr);
+}
