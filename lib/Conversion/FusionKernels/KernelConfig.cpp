@@ -146,6 +146,91 @@ mlir::tfc::chooseMmaMatmulConfig(Operation *op, TargetAttr target,
 }
 
 //===----------------------------------------------------------------------===//
+// Matmul on Hopper (wgmma + TMA)
+//===----------------------------------------------------------------------===//
+
+bool mlir::tfc::hasWgmma(TargetAttr target) {
+  StringRef arch = target.getArch();
+  return getComputeCapability(target) == 90 && arch.ends_with("a");
+}
+
+/// Shared memory kept free beside the stages (the mbarriers are static
+/// shared variables placed before the 1024-aligned dynamic region).
+static constexpr int64_t kWgmmaReservedSharedBytes = 1024;
+/// Most stages the chooser uses (more only lengthen the prologue).
+static constexpr int64_t kWgmmaMaxStages = 5;
+
+/// Why `c` cannot run, or an empty string.
+static std::string whyInvalid(const WgmmaMatmulConfig &c, TargetAttr target) {
+  if (c.blockM <= 0 || c.blockM % 64 != 0 || c.blockM > 256)
+    return "blockM must be 64, 128, 192 or 256 (one warpgroup per 64 rows)";
+  if (c.blockN < 64 || c.blockN > 256 || c.blockN % 64 != 0)
+    return "blockN must be 64, 128, 192 or 256 (wgmma n <= 256, TMA boxes "
+           "of 64 columns)";
+  if (c.stages < 2)
+    return "stages must be at least 2";
+  int64_t bytes = c.sharedMemoryBytes() + kWgmmaReservedSharedBytes;
+  if (bytes > target.getSmemPerBlock())
+    return "tile needs " + std::to_string(bytes) +
+           " bytes of shared memory; the target allows " +
+           std::to_string(target.getSmemPerBlock()) + " per block";
+  return "";
+}
+
+FailureOr<WgmmaMatmulConfig>
+mlir::tfc::chooseWgmmaMatmulConfig(Operation *op, TargetAttr target,
+                                   int64_t batch, int64_t m, int64_t n,
+                                   int64_t k) {
+  if (auto pinned = op->getAttrOfType<DenseI64ArrayAttr>(kTileAttrName)) {
+    if (pinned.size() != 3)
+      return op->emitOpError("'")
+             << kTileAttrName
+             << "' of the wgmma family needs 3 values (blockM, blockN, "
+                "stages), got "
+             << pinned.size();
+    ArrayRef<int64_t> v = pinned.asArrayRef();
+    WgmmaMatmulConfig config{v[0], v[1], v[2]};
+    std::string why = whyInvalid(config, target);
+    if (!why.empty())
+      return op->emitOpError("'") << kTileAttrName << "' is invalid: " << why;
+    return config;
+  }
+
+  // The block tile whose last wave of blocks is fullest, weighted by the
+  // columns it wastes past n and by the wgmma width (wider reuses each A
+  // tile more; measured in benchmarks/RESULTS.md, "wgmma").
+  int64_t blockM = m <= 64 ? 64 : 128;
+  int64_t smCount = std::max<int64_t>(target.getSmCount(), 1);
+  std::optional<WgmmaMatmulConfig> best;
+  double bestScore = -1;
+  for (auto [blockN, widthWeight] :
+       {std::pair<int64_t, double>{256, 1.0}, {192, 0.97}, {128, 0.92}}) {
+    int64_t blocks =
+        std::max<int64_t>(batch, 1) * ceilDiv(m, blockM) * ceilDiv(n, blockN);
+    int64_t waves = ceilDiv(blocks, smCount);
+    double lastWave = double(blocks) / double(waves * smCount);
+    double columns = double(n) / double(ceilDiv(n, blockN) * blockN);
+    double score = lastWave * columns * widthWeight;
+    WgmmaMatmulConfig config{blockM, blockN, 2};
+    if (!whyInvalid(config, target).empty() || score <= bestScore)
+      continue;
+    int64_t stages = (target.getSmemPerBlock() - kWgmmaReservedSharedBytes) /
+                     config.stageBytes();
+    config.stages = std::clamp<int64_t>(
+        std::min(stages, ceilDiv(k, WgmmaMatmulConfig::kBlockK)), 2,
+        kWgmmaMaxStages);
+    if (!whyInvalid(config, target).empty())
+      continue;
+    best = config;
+    bestScore = score;
+  }
+  if (!best)
+    return op->emitOpError("has no wgmma tile that fits the target's ")
+           << target.getSmemPerBlock() << " bytes of shared memory per block";
+  return *best;
+}
+
+//===----------------------------------------------------------------------===//
 // Rows
 //===----------------------------------------------------------------------===//
 

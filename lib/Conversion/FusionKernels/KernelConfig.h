@@ -46,8 +46,10 @@ struct MmaMatmulConfig {
   int64_t sharedMemoryBytes() const;
 };
 
-/// The attribute that pins a matmul's configuration:
-/// `tfc.tile = array<i64: blockM, blockN, blockK, warpsM, warpsN, stages>`.
+/// The attribute that pins a matmul's configuration: 6 values
+/// `tfc.tile = array<i64: blockM, blockN, blockK, warpsM, warpsN, stages>`
+/// pin the mma.sync family (also on sm_90a); 3 values `array<i64: blockM,
+/// blockN, stages>` pin the wgmma + TMA family (WgmmaMatmulConfig).
 inline constexpr llvm::StringLiteral kTileAttrName = "tfc.tile";
 
 /// Chooses the configuration of a batch x [m, k] x [k, n] matmul of 16-bit
@@ -58,6 +60,44 @@ FailureOr<MmaMatmulConfig> chooseMmaMatmulConfig(Operation *op,
                                                  TargetAttr target,
                                                  int64_t batch, int64_t m,
                                                  int64_t n, int64_t k);
+
+//===----------------------------------------------------------------------===//
+// Matmul on Hopper: wgmma + TMA (sm_90a)
+//===----------------------------------------------------------------------===//
+
+/// Whether the target has wgmma and TMA (the arch-specific sm_90a features;
+/// plain sm_90 has neither).
+bool hasWgmma(TargetAttr target);
+
+/// A block of blockM / 64 consumer warpgroups computes blockM x blockN of
+/// the output (each warpgroup 64 rows with one m64n<blockN>k16 wgmma per
+/// 16-wide K step), stepping K by kBlockK through `stages` shared-memory
+/// buffers that TMA fills (128-byte swizzle: kBlockK 16-bit elements are
+/// one 128-byte row).
+struct WgmmaMatmulConfig {
+  static constexpr int64_t kBlockK = 64;
+  int64_t blockM, blockN, stages;
+
+  int64_t warpgroups() const { return blockM / 64; }
+  int64_t threads() const { return warpgroups() * 128; }
+  /// Bytes of one stage: the A tile and the B tile (16-bit elements).
+  int64_t stageBytes() const { return (blockM + blockN) * kBlockK * 2; }
+  /// The stages, or the epilogue's tile (16-bit elements, rows padded by
+  /// 16 bytes) that reuses them, whichever is larger.
+  int64_t sharedMemoryBytes() const {
+    return std::max(stages * stageBytes(), blockM * (blockN + 8) * 2);
+  }
+};
+
+/// Chooses the wgmma configuration of a batch x [m, k] x [k, n] matmul of
+/// 16-bit operands: blockM 128 (64 for m <= 64), blockN from 256, 192, 128
+/// to fill the last wave of blocks best, as many stages as the target's
+/// shared memory per block holds (at most 5). `tfc.tile = array<i64: blockM,
+/// blockN, stages>` (3 values) pins it; errors name the violated constraint.
+FailureOr<WgmmaMatmulConfig> chooseWgmmaMatmulConfig(Operation *op,
+                                                     TargetAttr target,
+                                                     int64_t batch, int64_t m,
+                                                     int64_t n, int64_t k);
 
 //===----------------------------------------------------------------------===//
 // Row kernels (softmax, layer_norm, rms_norm)

@@ -6,13 +6,13 @@
 // the gpu.return, and returns the launch configuration.
 //
 // Families: pointwise (elementwise chains and index-mapping ops,
-// ElementwiseKernels.cpp + StructuralKernels.cpp), matmul (tensor cores in
-// TensorCoreMatmul.cpp, the rest in MatmulKernels.cpp), rows (softmax,
-// layer_norm, rms_norm in registers in RegisterRowKernels.cpp; streamed
-// rows and reduce in RowKernels.cpp) and attention (flash form on tensor
-// cores in FlashAttention.cpp, the rest in AttentionKernels.cpp). Tile and
-// thread choices: KernelConfig.cpp; tensor-core building blocks:
-// TensorCoreUtils.cpp.
+// ElementwiseKernels.cpp + StructuralKernels.cpp), matmul (wgmma + TMA in
+// WgmmaMatmul.cpp, mma.sync in TensorCoreMatmul.cpp, the rest in
+// MatmulKernels.cpp), rows (softmax, layer_norm, rms_norm in registers in
+// RegisterRowKernels.cpp; streamed rows and reduce in RowKernels.cpp) and
+// attention (flash form on tensor cores in FlashAttention.cpp, the rest in
+// AttentionKernels.cpp). Tile and thread choices: KernelConfig.cpp;
+// tensor-core building blocks: TensorCoreUtils.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,6 +56,12 @@ bool isTensorCoreMatmul(KernelContext &ctx, MatmulOp op);
 FailureOr<LaunchConfig> emitTensorCoreMatmulKernel(OpBuilder &b,
                                                    KernelContext &ctx,
                                                    MatmulOp op);
+/// Whether `op` runs on wgmma + TMA (sm_90a, the kernel may take tensor
+/// maps, operands as for isTensorCoreMatmul, lhs not transposed, no 6-value
+/// `tfc.tile`): WgmmaMatmul.cpp.
+bool isWgmmaMatmul(KernelContext &ctx, MatmulOp op);
+FailureOr<LaunchConfig> emitWgmmaMatmulKernel(OpBuilder &b, KernelContext &ctx,
+                                              MatmulOp op);
 /// The row layout of softmax, layer_norm or rms_norm (KernelConfig's
 /// chooseRowKernelConfig, which honors `tfc.tile`): rows in registers
 /// (RegisterRowKernels.cpp) or streamed (RowKernels.cpp).

@@ -1,6 +1,7 @@
 //===- MatmulKernels.cpp - batched matmul, one thread per output ---------===//
 //
-// 16-bit matmuls that tensor cores can take go to TensorCoreMatmul.cpp.
+// 16-bit matmuls that tensor cores can take go to WgmmaMatmul.cpp (sm_90a,
+// TMA-aligned) or TensorCoreMatmul.cpp (mma.sync).
 // Everything else (f32, integers, operands computed by prologue ops,
 // unaligned rows, pre-sm_80 targets) runs here: one thread per output
 // element of
@@ -38,6 +39,16 @@ static Type getAccumulatorType(MatmulOp op) {
 
 FailureOr<LaunchConfig>
 mlir::tfc::emitMatmulKernel(OpBuilder &b, KernelContext &ctx, MatmulOp op) {
+  if (isWgmmaMatmul(ctx, op))
+    return emitWgmmaMatmulKernel(b, ctx, op);
+  if (auto tile = op->getAttrOfType<DenseI64ArrayAttr>(kTileAttrName);
+      tile && tile.size() == 3)
+    return op.emitOpError("'")
+           << kTileAttrName
+           << "' with 3 values pins the wgmma + TMA family, which needs an "
+              "sm_90a target, a kernel that can take tensor maps, 16-bit "
+              "operands read from kernel arguments with rows a multiple of "
+              "8 elements and an untransposed lhs";
   if (isTensorCoreMatmul(ctx, op))
     return emitTensorCoreMatmulKernel(b, ctx, op);
   Location loc = op.getLoc();

@@ -71,6 +71,63 @@ static Value addConst(OpBuilder &b, Location loc, Value v, int64_t c) {
   return arith::AddIOp::create(b, loc, v, indexConstant(b, loc, c));
 }
 
+LogicalResult mlir::tfc::storeAccumulatorPair(
+    OpBuilder &b, Location loc, KernelContext &ctx, MatmulOp op,
+    ArrayRef<Value> batchIndices, Value row, Value col, Value v0, Value v1,
+    bool fullM, bool fullN) {
+  auto outType = op.getType();
+  ArrayRef<int64_t> outShape = outType.getShape();
+  int64_t rank = outType.getRank();
+  int64_t m = outShape[rank - 2], n = outShape[rank - 1];
+  Type f32 = b.getF32Type();
+  Type outElement = outType.getElementType();
+  auto cst = [&](int64_t v) { return indexConstant(b, loc, v); };
+  SmallVector<Value> values = {convertScalar(b, loc, v0, f32, outElement),
+                               convertScalar(b, loc, v1, f32, outElement)};
+  // Stores the elements [first, first + count) of the pair under `cond`
+  // (null: always).
+  auto store = [&](Value cond, int64_t first, int64_t count) {
+    OpBuilder::InsertionGuard guard(b);
+    if (cond) {
+      auto ifOp = scf::IfOp::create(b, loc, cond, /*withElse=*/false);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+    }
+    SmallVector<Value> indices(batchIndices);
+    indices.append({row, addConst(b, loc, col, first)});
+    VectorGroup group;
+    group.width = count;
+    SmallVector<ElementIndex> at = makeLanes(
+        b, loc, ElementIndex::fromIndices(outShape, indices), group);
+    return ctx.storeAnchor(b, loc, op.getResult(),
+                           ArrayRef<Value>(values).slice(first, count), at);
+  };
+  Value rowInside;
+  if (!fullM)
+    rowInside =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, cst(m));
+  auto withRow = [&](Value cond) -> Value {
+    if (!rowInside)
+      return cond;
+    return cond ? arith::AndIOp::create(b, loc, rowInside, cond).getResult()
+                : rowInside;
+  };
+  if (n % 2 == 0) {
+    Value cond =
+        fullN ? Value()
+              : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
+                                      cst(n))
+                    .getResult();
+    return store(withRow(cond), 0, 2);
+  }
+  for (int64_t i = 0; i < 2; ++i) {
+    Value cond = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                       addConst(b, loc, col, i), cst(n));
+    if (failed(store(withRow(cond), i, 1)))
+      return failure();
+  }
+  return success();
+}
+
 bool mlir::tfc::isTensorCoreMatmul(KernelContext &ctx, MatmulOp op) {
   if (!hasMmaSync(ctx.target))
     return false;
@@ -270,7 +327,6 @@ mlir::tfc::emitTensorCoreMatmulKernel(OpBuilder &b, KernelContext &ctx,
   waitAsyncCopies(b, loc, 0);
 
   // 3. Epilogue: pairs of adjacent columns.
-  Type outElement = outType.getElementType();
   for (int64_t mi = 0; mi < fragsM; ++mi)
     for (int64_t ni = 0; ni < fragsN; ++ni)
       for (int64_t half = 0; half < 2; ++half) {
@@ -287,53 +343,9 @@ mlir::tfc::emitTensorCoreMatmulKernel(OpBuilder &b, KernelContext &ctx,
                      ni * 8));
         Value v0 = loop.getResult((mi * fragsN + ni) * 4 + half * 2);
         Value v1 = loop.getResult((mi * fragsN + ni) * 4 + half * 2 + 1);
-        SmallVector<Value> values = {convertScalar(b, loc, v0, f32, outElement),
-                                     convertScalar(b, loc, v1, f32, outElement)};
-        // Stores the elements [first, first + count) of the pair under
-        // `cond` (null: always).
-        auto store = [&](Value cond, int64_t first, int64_t count) {
-          OpBuilder::InsertionGuard guard(b);
-          if (cond) {
-            auto ifOp = scf::IfOp::create(b, loc, cond, /*withElse=*/false);
-            b.setInsertionPointToStart(ifOp.thenBlock());
-          }
-          SmallVector<Value> indices(batchIndices);
-          indices.append({row, addConst(b, loc, col, first)});
-          VectorGroup group;
-          group.width = count;
-          SmallVector<ElementIndex> at = makeLanes(
-              b, loc, ElementIndex::fromIndices(outShape, indices), group);
-          return ctx.storeAnchor(b, loc, op.getResult(),
-                                 ArrayRef<Value>(values).slice(first, count),
-                                 at);
-        };
-        Value rowInside;
-        if (!fullM)
-          rowInside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                            row, cst(m));
-        auto withRow = [&](Value cond) -> Value {
-          if (!rowInside)
-            return cond;
-          return cond ? arith::AndIOp::create(b, loc, rowInside, cond)
-                            .getResult()
-                      : rowInside;
-        };
-        if (n % 2 == 0) {
-          Value cond = fullN ? Value()
-                             : arith::CmpIOp::create(
-                                   b, loc, arith::CmpIPredicate::ult, col,
-                                   cst(n))
-                                   .getResult();
-          if (failed(store(withRow(cond), 0, 2)))
-            return failure();
-          continue;
-        }
-        for (int64_t i = 0; i < 2; ++i) {
-          Value cond = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                             addConst(b, loc, col, i), cst(n));
-          if (failed(store(withRow(cond), i, 1)))
-            return failure();
-        }
+        if (failed(storeAccumulatorPair(b, loc, ctx, op, batchIndices, row,
+                                        col, v0, v1, fullM, fullN)))
+          return failure();
       }
 
   LaunchConfig config;

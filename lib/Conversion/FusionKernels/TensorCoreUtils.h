@@ -17,6 +17,8 @@
 #ifndef TFC_LIB_CONVERSION_FUSIONKERNELS_TENSORCOREUTILS_H
 #define TFC_LIB_CONVERSION_FUSIONKERNELS_TENSORCOREUTILS_H
 
+#include "tfc/Dialect/TfcOps.h"
+
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
 
@@ -84,6 +86,20 @@ Value packPair(OpBuilder &b, Location loc, Value lo, Value hi,
 SmallVector<Value> emitMma16816(OpBuilder &b, Location loc, Type elementType,
                                 ArrayRef<Value> a, ArrayRef<Value> bRegs,
                                 ArrayRef<Value> c);
+
+struct KernelContext;
+
+/// The epilogue of the matmul families (TensorCoreMatmul.cpp): rounds the
+/// f32 accumulators of output elements (row, col) and (row, col + 1) to the
+/// matmul's element type, passes them through the fusion's elementwise
+/// epilogue and stores them (two elements per store when n is even); rows
+/// and columns outside the output are skipped unless `fullM` / `fullN`
+/// say none can be.
+LogicalResult storeAccumulatorPair(OpBuilder &b, Location loc,
+                                   KernelContext &ctx, MatmulOp op,
+                                   ArrayRef<Value> batchIndices, Value row,
+                                   Value col, Value v0, Value v1, bool fullM,
+                                   bool fullN);
 
 } // namespace mlir::tfc
 

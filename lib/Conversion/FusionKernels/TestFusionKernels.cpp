@@ -5,8 +5,11 @@
 // gpu.func to `gpu.module @kernels` with the kernel ABI of FusionKernels.h
 // (one memref per fusion input, then per result), emits the body, and
 // records the launch configuration as `tfc.grid` / `tfc.block` (and
-// `tfc.dynamic_shared_memory` when non-zero). The host functions are left
-// unchanged. Lit tests push the result through the NVVM lowering to PTX.
+// `tfc.dynamic_shared_memory` when non-zero). With `tensor-maps=true` the
+// kernels may take TMA descriptors (kTensorMapArgsAttrName), recorded as
+// `tfc.tensor_maps` = [{argument, shape, box}, ...] for the device harness
+// (benchmarks/kernels/wgmma). The host functions are left unchanged. Lit
+// tests push the result through the NVVM lowering to PTX.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,6 +36,17 @@ namespace {
 struct TestEmitFusionKernelsPass
     : PassWrapper<TestEmitFusionKernelsPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(TestEmitFusionKernelsPass)
+
+  TestEmitFusionKernelsPass() = default;
+  TestEmitFusionKernelsPass(const TestEmitFusionKernelsPass &pass)
+      : PassWrapper(pass) {}
+
+  Option<bool> tensorMaps{
+      *this, "tensor-maps",
+      llvm::cl::desc("Let the families append TMA tensor-map arguments "
+                     "(the wgmma + TMA matmul on sm_90a); each kernel "
+                     "records them as `tfc.tensor_maps`"),
+      llvm::cl::init(false)};
 
   StringRef getArgument() const final { return "tfc-test-emit-fusion-kernels"; }
   StringRef getDescription() const final {
@@ -80,6 +94,8 @@ struct TestEmitFusionKernelsPass
                                  kernelBuilder.getFunctionType(arguments, {}));
       func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                     kernelBuilder.getUnitAttr());
+      if (tensorMaps)
+        func->setAttr(kTensorMapArgsAttrName, kernelBuilder.getUnitAttr());
       FailureOr<LaunchConfig> config = emitFusionKernel(fusion, func, target);
       if (failed(config)) {
         anyFailed = true;
@@ -90,6 +106,18 @@ struct TestEmitFusionKernelsPass
                     kernelBuilder.getDenseI64ArrayAttr(config->grid));
       func->setAttr("tfc.block",
                     kernelBuilder.getDenseI64ArrayAttr(config->block));
+      if (!config->tensorMaps.empty()) {
+        SmallVector<Attribute> maps;
+        for (const TensorMapArg &map : config->tensorMaps)
+          maps.push_back(kernelBuilder.getDictionaryAttr(
+              {kernelBuilder.getNamedAttr(
+                   "argument", kernelBuilder.getI64IntegerAttr(map.argument)),
+               kernelBuilder.getNamedAttr(
+                   "shape", kernelBuilder.getDenseI64ArrayAttr(map.shape)),
+               kernelBuilder.getNamedAttr(
+                   "box", kernelBuilder.getDenseI64ArrayAttr(map.box))}));
+        func->setAttr("tfc.tensor_maps", kernelBuilder.getArrayAttr(maps));
+      }
       if (config->dynamicSharedMemoryBytes)
         func->setAttr(
             "tfc.dynamic_shared_memory",

@@ -1,0 +1,76 @@
+// RUN: tfc-opt %s -split-input-file --tfc-test-emit-fusion-kernels=tensor-maps=true -verify-diagnostics | FileCheck %s
+
+// `tfc.tile` for the wgmma + TMA matmul (KernelConfig.cpp): 3 values
+// (blockM, blockN, stages) pin it; 6 values pin mma.sync (matmul-wgmma.mlir).
+
+// tfc.tile with 3 values pins the wgmma tile: one warpgroup, m64n256k16,
+// three stages.
+// CHECK-LABEL: gpu.func @pinned_64x256_0
+// CHECK-SAME: tfc.block = array<i64: 128, 1, 1>
+// CHECK-SAME: tfc.dynamic_shared_memory = 122880
+// CHECK-SAME: tfc.grid = array<i64: 3, 5, 1>
+// CHECK: num_barriers = 3
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>
+func.func @pinned_64x256(%a: tensor<300x264xbf16>, %b: tensor<264x520xbf16>) -> tensor<300x520xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<300x264xbf16>, tensor<264x520xbf16>) -> tensor<300x520xbf16> {
+  ^bb0(%x: tensor<300x264xbf16>, %y: tensor<264x520xbf16>):
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 64, 256, 3>} : (tensor<300x264xbf16>, tensor<264x520xbf16>) -> tensor<300x520xbf16>
+    tfc.yield %1 : tensor<300x520xbf16>
+  }
+  return %0 : tensor<300x520xbf16>
+}
+
+
+// -----
+
+// blockN must be a multiple of 64 (64-column TMA boxes of an N-major B).
+func.func @bad_block_n(%a: tensor<128x64xbf16>, %b: tensor<64x128xbf16>) -> tensor<128x128xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<128x64xbf16>, tensor<64x128xbf16>) -> tensor<128x128xbf16> {
+  ^bb0(%x: tensor<128x64xbf16>, %y: tensor<64x128xbf16>):
+    // expected-error @+1 {{'tfc.tile' is invalid: blockN must be 64, 128, 192 or 256 (wgmma n <= 256, TMA boxes of 64 columns)}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 128, 100, 3>} : (tensor<128x64xbf16>, tensor<64x128xbf16>) -> tensor<128x128xbf16>
+    tfc.yield %1 : tensor<128x128xbf16>
+  }
+  return %0 : tensor<128x128xbf16>
+}
+
+// -----
+
+// The stages must fit the target's shared memory per block.
+func.func @too_many_stages(%a: tensor<128x64xbf16>, %b: tensor<64x128xbf16>) -> tensor<128x128xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<128x64xbf16>, tensor<64x128xbf16>) -> tensor<128x128xbf16> {
+  ^bb0(%x: tensor<128x64xbf16>, %y: tensor<64x128xbf16>):
+    // expected-error @+1 {{'tfc.tile' is invalid: tile needs 246784 bytes of shared memory; the target allows 232448 per block}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 128, 256, 5>} : (tensor<128x64xbf16>, tensor<64x128xbf16>) -> tensor<128x128xbf16>
+    tfc.yield %1 : tensor<128x128xbf16>
+  }
+  return %0 : tensor<128x128xbf16>
+}
+
+// -----
+
+// A 3-value tile on an operand TMA cannot read (K = 20: rows of 40 bytes).
+func.func @pinned_unaligned(%a: tensor<64x20xbf16>, %b: tensor<20x64xbf16>) -> tensor<64x64xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<64x20xbf16>, tensor<20x64xbf16>) -> tensor<64x64xbf16> {
+  ^bb0(%x: tensor<64x20xbf16>, %y: tensor<20x64xbf16>):
+    // expected-error @+1 {{'tfc.tile' with 3 values pins the wgmma + TMA family, which needs an sm_90a target, a kernel that can take tensor maps, 16-bit operands read from kernel arguments with rows a multiple of 8 elements and an untransposed lhs}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 64, 64, 2>} : (tensor<64x20xbf16>, tensor<20x64xbf16>) -> tensor<64x64xbf16>
+    tfc.yield %1 : tensor<64x64xbf16>
+  }
+  return %0 : tensor<64x64xbf16>
+}
+
+// -----
+
+// sm_80 has no wgmma: a 3-value tile there is an error.
+module attributes {tfc.target = #tfc.target<arch = "sm_80", sm_count = 108, smem_per_block = 166912, smem_per_sm = 167936, regs_per_sm = 65536, l2_bytes = 41943040, hbm_bytes_per_second = 2039000000000, peak_flops_f32 = 19500000000000, peak_flops_f16 = 312000000000000, peak_flops_bf16 = 312000000000000, peak_flops_fp8 = 0>} {
+func.func @pinned_sm80(%a: tensor<128x64xbf16>, %b: tensor<64x128xbf16>) -> tensor<128x128xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<128x64xbf16>, tensor<64x128xbf16>) -> tensor<128x128xbf16> {
+  ^bb0(%x: tensor<128x64xbf16>, %y: tensor<64x128xbf16>):
+    // expected-error @+1 {{'tfc.tile' with 3 values pins the wgmma + TMA family, which needs an sm_90a target}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 128, 128, 2>} : (tensor<128x64xbf16>, tensor<64x128xbf16>) -> tensor<128x128xbf16>
+    tfc.yield %1 : tensor<128x128xbf16>
+  }
+  return %0 : tensor<128x128xbf16>
+}
+}
