@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfc/Analysis/CostModel.h"
+#include "tfc/Dialect/KernelForms.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -179,8 +180,10 @@ double mlir::tfc::getOperandReads(Operation *op, unsigned operandIndex) {
                static_cast<double>(contractionSize(op));
       })
       .Case([&](SoftmaxOp op) {
-        // Passes: maximum, sum of exponentials, normalise.
-        return 3 * numElements(op.getResult());
+        // Passes: maximum, sum of exponentials, normalise; the online form
+        // (tfc-online-softmax) finds the maximum and the sum in one.
+        double passes = op->hasAttr(kOnlineSoftmaxAttrName) ? 2 : 3;
+        return passes * numElements(op.getResult());
       })
       .Case([&](LayerNormOp op) {
         // The input: mean, variance, normalise; scale/bias once per output.

@@ -61,7 +61,8 @@ double getFlopsPerElement(Operation *op);
 
 /// How many element evaluations of operand `operandIndex` the kernel family
 /// of anchor `op` performs (matmul: every output element reads K elements of
-/// each operand; softmax: three passes over the row; ...). This is how often
+/// each operand; softmax: three passes over the row, two in the online
+/// form; ...). This is how often
 /// a prologue computing that operand is recomputed.
 double getOperandReads(Operation *op, unsigned operandIndex);
 

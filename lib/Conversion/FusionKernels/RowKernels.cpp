@@ -16,12 +16,15 @@
 #include "IndexingUtils.h"
 #include "KernelFamilies.h"
 
+#include "tfc/Dialect/KernelForms.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include <limits>
+#include <tuple>
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -149,6 +152,117 @@ static LaunchConfig rowLaunch(KernelContext &ctx, int64_t rows,
 // Softmax
 //===----------------------------------------------------------------------===//
 
+/// Merges two running (max, sum) pairs of the online softmax: each sum is
+/// rescaled by exp(its max - the new max). Exponents are taken against a finite
+/// pivot, so a state that has seen only -inf stays (-inf, 0).
+static std::pair<Value, Value> mergeOnline(OpBuilder &b, Location loc,
+                                           Value max, Value sum,
+                                           Value otherMax, Value otherSum) {
+  Type t = max.getType();
+  Value newMax = arith::MaximumFOp::create(b, loc, max, otherMax);
+  Value isNegInf = arith::CmpFOp::create(
+      b, loc, arith::CmpFPredicate::OEQ, newMax,
+      floatConstant(b, loc, t, -std::numeric_limits<double>::infinity()));
+  Value pivot = arith::SelectOp::create(b, loc, isNegInf,
+                                        floatConstant(b, loc, t, 0.0), newMax);
+  auto rescaled = [&](Value m, Value s) -> Value {
+    return arith::MulFOp::create(
+        b, loc, s,
+        math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, m, pivot)));
+  };
+  Value newSum = arith::AddFOp::create(b, loc, rescaled(max, sum),
+                                       rescaled(otherMax, otherSum));
+  return {newMax, newSum};
+}
+
+/// The row's maximum and sum of exp(x - maximum) in one pass over the row
+/// (the online form): each thread folds its elements into a running pair,
+/// warps merge pairs with xor shuffles, then every thread merges the
+/// per-warp pairs from workgroup memory in the same order.
+static FailureOr<std::pair<Value, Value>>
+onlineRowStatistics(OpBuilder &b, Location loc, KernelContext &ctx,
+                    RowBlock &block, int64_t length, Value negInf,
+                    function_ref<Value(OpBuilder &, Value)> input) {
+  Type t = negInf.getType();
+  Value one = floatConstant(b, loc, t, 1.0);
+  auto loop = scf::ForOp::create(
+      b, loc, block.threadId, indexConstant(b, loc, length),
+      indexConstant(b, loc, block.blockSize),
+      ValueRange{negInf, floatConstant(b, loc, t, 0.0)});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value x = input(b, loop.getInductionVar());
+    if (!x) {
+      scf::YieldOp::create(b, loc, loop.getRegionIterArgs());
+      return failure();
+    }
+    // One exponential per element: e = exp(-|x - max|) rescales the sum
+    // when x raises the maximum, else is x's own term.
+    Value max = loop.getRegionIterArgs()[0], sum = loop.getRegionIterArgs()[1];
+    Value newMax = arith::MaximumFOp::create(b, loc, max, x);
+    Value e = math::ExpOp::create(
+        b, loc,
+        arith::NegFOp::create(
+            b, loc,
+            math::AbsFOp::create(b, loc,
+                                 arith::SubFOp::create(b, loc, x, max))));
+    Value seenNothing = arith::CmpFOp::create(
+        b, loc, arith::CmpFPredicate::OEQ, newMax, negInf);
+    e = arith::SelectOp::create(b, loc, seenNothing,
+                                floatConstant(b, loc, t, 0.0), e);
+    Value raises =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, max);
+    Value newSum = arith::SelectOp::create(
+        b, loc, raises, math::FmaOp::create(b, loc, sum, e, one),
+        arith::AddFOp::create(b, loc, sum, e));
+    scf::YieldOp::create(b, loc, ValueRange{newMax, newSum});
+  }
+  Value max = loop.getResult(0), sum = loop.getResult(1);
+  for (int32_t offset = kWarpSize / 2; offset > 0; offset /= 2) {
+    auto otherMax = gpu::ShuffleOp::create(b, loc, max, offset, kWarpSize,
+                                           gpu::ShuffleMode::XOR);
+    auto otherSum = gpu::ShuffleOp::create(b, loc, sum, offset, kWarpSize,
+                                           gpu::ShuffleMode::XOR);
+    std::tie(max, sum) =
+        mergeOnline(b, loc, max, sum, otherMax.getShuffleResult(),
+                    otherSum.getShuffleResult());
+  }
+  int64_t warps = block.blockSize / kWarpSize;
+  if (warps == 1)
+    return std::make_pair(max, sum);
+  // The block's existing slots hold the maxima; a second buffer the sums.
+  auto space = gpu::AddressSpaceAttr::get(b.getContext(),
+                                          gpu::AddressSpace::Workgroup);
+  Value sums = ctx.func.addWorkgroupAttribution(
+      MemRefType::get({warps}, t, MemRefLayoutAttrInterface(), space), loc);
+  Value lane = arith::RemUIOp::create(b, loc, block.threadId,
+                                      indexConstant(b, loc, kWarpSize));
+  Value warp = arith::DivUIOp::create(b, loc, block.threadId,
+                                      indexConstant(b, loc, kWarpSize));
+  gpu::BarrierOp::create(b, loc);
+  Value isLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         lane, indexConstant(b, loc, 0));
+  auto ifLeader = scf::IfOp::create(b, loc, isLeader, /*withElse=*/false);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifLeader.thenBlock());
+    memref::StoreOp::create(b, loc, max, block.scratch, ValueRange{warp});
+    memref::StoreOp::create(b, loc, sum, sums, ValueRange{warp});
+  }
+  gpu::BarrierOp::create(b, loc);
+  auto slot = [&](Value buffer, int64_t w) -> Value {
+    return memref::LoadOp::create(b, loc, buffer,
+                                  ValueRange{indexConstant(b, loc, w)});
+  };
+  max = slot(block.scratch, 0);
+  sum = slot(sums, 0);
+  for (int64_t w = 1; w < warps; ++w)
+    std::tie(max, sum) =
+        mergeOnline(b, loc, max, sum, slot(block.scratch, w), slot(sums, w));
+  return std::make_pair(max, sum);
+}
+
 FailureOr<LaunchConfig>
 mlir::tfc::emitSoftmaxKernel(OpBuilder &b, KernelContext &ctx, SoftmaxOp op) {
   Location loc = op.getLoc();
@@ -183,33 +297,45 @@ mlir::tfc::emitSoftmaxKernel(OpBuilder &b, KernelContext &ctx, SoftmaxOp op) {
     return succeeded(x) ? *x : Value();
   };
 
-  // Pass 1: row maximum.
   Value negInf =
       floatConstant(b, loc, t, -std::numeric_limits<double>::infinity());
-  FailureOr<Value> partialMax = block.strideLoop(
-      b, loc, length, negInf,
-      [&](OpBuilder &b, Location loc, Value j, Value acc) -> Value {
-        Value x = input(b, j);
-        return x ? maxValues(b, loc, acc, x) : Value();
-      });
-  if (failed(partialMax))
-    return failure();
-  Value rowMax = block.reduce(b, loc, *partialMax, maxValues);
+  Value rowMax, rowSum;
+  if (op->hasAttr(kOnlineSoftmaxAttrName)) {
+    // The online form (tfc-online-softmax): one pass keeps each thread's
+    // running maximum and its sum of exponentials, then the block merges
+    // the (max, sum) pairs.
+    FailureOr<std::pair<Value, Value>> stats =
+        onlineRowStatistics(b, loc, ctx, block, length, negInf, input);
+    if (failed(stats))
+      return failure();
+    std::tie(rowMax, rowSum) = *stats;
+  } else {
+    // Pass 1: row maximum.
+    FailureOr<Value> partialMax = block.strideLoop(
+        b, loc, length, negInf,
+        [&](OpBuilder &b, Location loc, Value j, Value acc) -> Value {
+          Value x = input(b, j);
+          return x ? maxValues(b, loc, acc, x) : Value();
+        });
+    if (failed(partialMax))
+      return failure();
+    rowMax = block.reduce(b, loc, *partialMax, maxValues);
 
-  // Pass 2: sum of exp(x - max).
-  FailureOr<Value> partialSum = block.strideLoop(
-      b, loc, length, floatConstant(b, loc, t, 0.0),
-      [&](OpBuilder &b, Location loc, Value j, Value acc) -> Value {
-        Value x = input(b, j);
-        if (!x)
-          return Value();
-        Value e = math::ExpOp::create(b, loc,
-                                      arith::SubFOp::create(b, loc, x, rowMax));
-        return arith::AddFOp::create(b, loc, acc, e);
-      });
-  if (failed(partialSum))
-    return failure();
-  Value rowSum = block.reduce(b, loc, *partialSum, addValues);
+    // Pass 2: sum of exp(x - max).
+    FailureOr<Value> partialSum = block.strideLoop(
+        b, loc, length, floatConstant(b, loc, t, 0.0),
+        [&](OpBuilder &b, Location loc, Value j, Value acc) -> Value {
+          Value x = input(b, j);
+          if (!x)
+            return Value();
+          Value e = math::ExpOp::create(
+              b, loc, arith::SubFOp::create(b, loc, x, rowMax));
+          return arith::AddFOp::create(b, loc, acc, e);
+        });
+    if (failed(partialSum))
+      return failure();
+    rowSum = block.reduce(b, loc, *partialSum, addValues);
+  }
   Value inverse =
       arith::DivFOp::create(b, loc, floatConstant(b, loc, t, 1.0), rowSum);
 
