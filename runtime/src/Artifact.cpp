@@ -48,6 +48,8 @@ std::string Artifact::launchLabel(size_t index) const {
   const LaunchSpec &launch = launches[index];
   if (launch.kind == LaunchKind::Copy)
     return concat("launch ", index, " (memcpy)");
+  if (launch.kind == LaunchKind::AllReduce)
+    return concat("launch ", index, " (all-reduce)");
   if (launch.kind == LaunchKind::Kernel && launch.kernel < kernels.size())
     return concat("launch ", index, " (kernel '", kernels[launch.kernel].name,
                   "')");

@@ -86,6 +86,10 @@ public:
   std::string targetArch;
   uint64_t arenaSize = 0;
   uint32_t arenaAlignment = 0;
+  /// Tensor parallelism (format version 4): rank of a group of `ranks`;
+  /// ranks 0 for a single-GPU artifact.
+  uint32_t tensorParallelRank = 0;
+  uint32_t tensorParallelRanks = 0;
   std::vector<LoadedModule> modules;
   std::vector<KernelSpec> kernels;
   std::vector<LoadedTensor> inputs;

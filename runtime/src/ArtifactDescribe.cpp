@@ -68,6 +68,9 @@ std::string describeArtifact(const Artifact &artifact) {
      << std::setw(16) << std::setfill('0') << artifact.checksum << std::dec
      << std::setfill(' ') << "\n";
   os << "target: " << artifact.targetArch << "\n";
+  if (artifact.tensorParallelRanks != 0)
+    os << "tensor parallel: rank " << artifact.tensorParallelRank << " of "
+       << artifact.tensorParallelRanks << "\n";
 
   os << "modules (" << artifact.modules.size() << "):\n";
   for (size_t i = 0; i < artifact.modules.size(); ++i) {
@@ -117,6 +120,13 @@ std::string describeArtifact(const Artifact &artifact) {
   for (size_t i = 0; i < artifact.launches.size(); ++i) {
     const LaunchSpec &launch = artifact.launches[i];
     os << "  #" << i << " ";
+    if (launch.kind == LaunchKind::AllReduce) {
+      os << "all-reduce (sum over " << artifact.tensorParallelRanks
+         << " ranks) " << launch.copyBytes << " bytes of "
+         << artifact::dtypeName(launch.collectiveDtype) << " at "
+         << refString(artifact, launch.copyDst) << "\n";
+      continue;
+    }
     if (launch.kind == LaunchKind::Copy) {
       os << "memcpy " << launch.copyBytes << " bytes "
          << refString(artifact, launch.copySrc) << " -> "

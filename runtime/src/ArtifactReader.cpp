@@ -325,8 +325,9 @@ Status decodeLaunches(const RecordReader &reader, Artifact &artifact) {
   for (uint64_t i = 0, e = reader.count(TFCM_SECTION_LAUNCHES); i < e; ++i) {
     auto record = reader.read<tfcmLaunch>(TFCM_SECTION_LAUNCHES, i);
     std::string label = concat("launch ", i);
-    if (record.reserved != 0)
-      return RecordReader::reservedError(label, record.reserved);
+    // Before version 4 the collective dtype field was reserved.
+    if (artifact.version < 4 && record.collectiveDtype != 0)
+      return RecordReader::reservedError(label, record.collectiveDtype);
     if (uint64_t(record.argBegin) + record.argCount > argCount)
       return makeError(
           TFC_ERROR_INVALID_ARTIFACT, label, ": arguments [", record.argBegin,
@@ -341,6 +342,7 @@ Status decodeLaunches(const RecordReader &reader, Artifact &artifact) {
     launch.copySrc = decodeBufferRef(record.copySrc);
     launch.copyDst = decodeBufferRef(record.copyDst);
     launch.copyBytes = record.copyBytes;
+    launch.collectiveDtype = static_cast<DType>(record.collectiveDtype);
     for (uint32_t j = 0; j < record.argCount; ++j) {
       auto argRecord = reader.read<tfcmArg>(TFCM_SECTION_ARGS,
                                             uint64_t(record.argBegin) + j);
@@ -368,8 +370,10 @@ Status decodeArtifact(Artifact &artifact) {
   auto meta = reader.read<tfcmMeta>(TFCM_SECTION_META, 0);
   TFC_RETURN_IF_ERROR(
       reader.readString(meta.targetArch, "target arch", artifact.targetArch));
-  if (meta.reserved != 0)
-    return RecordReader::reservedError("meta", meta.reserved);
+  if (artifact.version < 4 && meta.tensorParallel != 0)
+    return RecordReader::reservedError("meta", meta.tensorParallel);
+  artifact.tensorParallelRank = meta.tensorParallel & 0xffffu;
+  artifact.tensorParallelRanks = meta.tensorParallel >> 16;
   artifact.arenaSize = meta.arenaSize;
   artifact.arenaAlignment = meta.arenaAlignment;
 

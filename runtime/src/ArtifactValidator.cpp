@@ -366,17 +366,69 @@ Status checkCopy(const Artifact &artifact, const LaunchSpec &launch,
   return Status::success();
 }
 
+/// An all-reduce sums a whole number of f32/f16/bf16 elements in place, in
+/// the arena or an output, and only in a tensor-parallel artifact.
+Status checkAllReduce(const Artifact &artifact, const LaunchSpec &launch,
+                      const std::string &label) {
+  const Dim3 zero{0, 0, 0};
+  if (launch.kernel != 0 || launch.grid != zero || launch.block != zero ||
+      launch.sharedMemBytes != 0 || !launch.args.empty() ||
+      !isZero(launch.copySrc))
+    return invalid(label + ": an all-reduce has kernel, grid, block, shared "
+                           "memory, argument or source fields set");
+  if (artifact.tensorParallelRanks < 2)
+    return invalid(label + ": an all-reduce in an artifact that is not "
+                           "part of a tensor-parallel group (meta "
+                           "tensorParallel is 0)");
+  DType dtype = launch.collectiveDtype;
+  if (dtype != DType::F32 && dtype != DType::F16 && dtype != DType::BF16)
+    return invalid(concat(label, ": element type ",
+                          artifact::dtypeName(dtype), " (",
+                          uint32_t(dtype),
+                          ") is not one NCCL sums here (f32, f16, bf16)"));
+  if (launch.copyBytes == 0 ||
+      launch.copyBytes % artifact::dtypeSize(dtype) != 0)
+    return invalid(concat(label, ": ", launch.copyBytes,
+                          " bytes is not a positive whole number of ",
+                          artifact::dtypeName(dtype), " elements"));
+  const BufferRef &ref = launch.copyDst;
+  std::string refLabel = label + " buffer";
+  TFC_RETURN_IF_ERROR(checkBufferRef(artifact, ref, refLabel));
+  if (ref.kind != BufferKind::Arena && ref.kind != BufferKind::Output)
+    return invalid(label + ": the buffer must be the arena or an output");
+  if (ref.extent != 0 && ref.extent != launch.copyBytes)
+    return invalid(concat(refLabel, ": extent ", ref.extent,
+                          " differs from the all-reduce size ",
+                          launch.copyBytes));
+  uint64_t size = artifact.bufferSize(ref.kind, ref.index);
+  if (launch.copyBytes > size - ref.offset)
+    return invalid(concat(refLabel, ": ", launch.copyBytes,
+                          " bytes from offset ", ref.offset,
+                          " run past the end of ",
+                          bufferLabel(artifact, ref.kind, ref.index), " (",
+                          size, " bytes)"));
+  return Status::success();
+}
+
 Status checkLaunches(const Artifact &artifact) {
   for (size_t i = 0; i < artifact.launches.size(); ++i) {
     const LaunchSpec &launch = artifact.launches[i];
     std::string label = artifact.launchLabel(i);
-    if (launch.kind == LaunchKind::Kernel)
+    if (launch.kind != LaunchKind::AllReduce &&
+        launch.collectiveDtype != DType(0))
+      return invalid(concat(label, ": collective dtype ",
+                            uint32_t(launch.collectiveDtype),
+                            " set on a launch that is not an all-reduce"));
+    if (launch.kind == LaunchKind::AllReduce)
+      TFC_RETURN_IF_ERROR(checkAllReduce(artifact, launch, label));
+    else if (launch.kind == LaunchKind::Kernel)
       TFC_RETURN_IF_ERROR(checkKernelLaunch(artifact, launch, label));
     else if (launch.kind == LaunchKind::Copy)
       TFC_RETURN_IF_ERROR(checkCopy(artifact, launch, label));
     else
       return invalid(concat(label, ": kind ", uint32_t(launch.kind),
-                            " is neither kernel (1) nor memcpy (2)"));
+                            " is neither kernel (1), memcpy (2) nor "
+                            "all-reduce (3)"));
   }
   return Status::success();
 }
@@ -396,6 +448,14 @@ Status validateArtifact(const Artifact &artifact) {
   TFC_RETURN_IF_ERROR(checkTensorList(artifact.inputs, "input", names));
   TFC_RETURN_IF_ERROR(checkTensorList(artifact.outputs, "output", names));
   TFC_RETURN_IF_ERROR(checkWeights(artifact));
+  if (artifact.tensorParallelRanks == 1 ||
+      (artifact.tensorParallelRanks != 0 &&
+       artifact.tensorParallelRank >= artifact.tensorParallelRanks))
+    return invalid(concat("meta: tensor-parallel rank ",
+                          artifact.tensorParallelRank, " of ",
+                          artifact.tensorParallelRanks,
+                          " ranks; a group has at least 2 ranks and the "
+                          "rank is below their count"));
   return checkLaunches(artifact);
 }
 

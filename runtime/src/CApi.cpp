@@ -8,6 +8,7 @@
 
 #include "Artifact.h"
 #include "Session.h"
+#include "TensorParallel.h"
 
 #include <mutex>
 
@@ -26,6 +27,12 @@ struct tfcArtifact {
 
 struct tfcSession {
   std::unique_ptr<Session> session;
+};
+
+/// The sessions are destroyed before the group (members in reverse order).
+struct tfcGroup {
+  std::unique_ptr<tfc::rt::Group> group;
+  std::vector<std::unique_ptr<tfcSession>> sessions;
 };
 
 namespace {
@@ -137,6 +144,8 @@ const char *tfcStatusName(tfcStatus status) {
     return "TFC_ERROR_CUDA";
   case TFC_ERROR_NOT_READY:
     return "TFC_ERROR_NOT_READY";
+  case TFC_ERROR_NCCL:
+    return "TFC_ERROR_NCCL";
   case TFC_STATUS_MAX_ENUM:
     break;
   }
@@ -403,6 +412,87 @@ tfcStatus tfcSessionGetOutputDevicePtr(const tfcSession *session,
     return status;
   *ptr = value;
   return TFC_OK;
+}
+
+//--- Tensor parallelism ---------------------------------------------------
+
+tfcStatus tfcGroupCheckArtifacts(const tfcArtifact *const *artifacts,
+                                 uint32_t ranks) {
+  if (!artifacts)
+    return nullArgument("tfcGroupCheckArtifacts", "artifacts");
+  std::vector<std::shared_ptr<const Artifact>> list;
+  for (uint32_t r = 0; r < ranks; ++r) {
+    if (!artifacts[r])
+      return report(makeError(TFC_ERROR_INVALID_ARGUMENT,
+                              "tfcGroupCheckArtifacts: artifacts[", r,
+                              "] is NULL"));
+    list.push_back(artifacts[r]->artifact);
+  }
+  return report(tfc::rt::checkGroupArtifacts(list));
+}
+
+tfcStatus tfcGroupCreate(const tfcArtifact *const *artifacts,
+                         const tfcSessionOptions *const *options,
+                         uint32_t ranks, tfcGroup **out) {
+  if (!artifacts)
+    return nullArgument("tfcGroupCreate", "artifacts");
+  if (!out)
+    return nullArgument("tfcGroupCreate", "out");
+  std::vector<std::shared_ptr<const Artifact>> list;
+  std::vector<tfc::rt::SessionOptions> sessionOptions(ranks);
+  for (uint32_t r = 0; r < ranks; ++r) {
+    if (!artifacts[r])
+      return report(makeError(TFC_ERROR_INVALID_ARGUMENT,
+                              "tfcGroupCreate: artifacts[", r, "] is NULL"));
+    list.push_back(artifacts[r]->artifact);
+    const tfcSessionOptions *o = options ? options[r] : nullptr;
+    sessionOptions[r].device = o ? o->device : static_cast<int>(r);
+    sessionOptions[r].useGraph = !(o && (o->flags & TFC_SESSION_NO_GRAPH));
+    if (tfcStatus status = toWeightBindOptions(o, sessionOptions[r].weights,
+                                               "tfcGroupCreate"))
+      return status;
+  }
+  std::unique_ptr<tfc::rt::Group> group;
+  if (tfcStatus status = report(tfc::rt::Group::create(
+          std::move(list), std::move(sessionOptions), group)))
+    return status;
+  auto handle = std::make_unique<tfcGroup>();
+  for (std::unique_ptr<Session> &session : group->releaseSessions()) {
+    handle->sessions.push_back(std::make_unique<tfcSession>());
+    handle->sessions.back()->session = std::move(session);
+  }
+  handle->group = std::move(group);
+  *out = handle.release();
+  return TFC_OK;
+}
+
+void tfcGroupRelease(tfcGroup *group) { delete group; }
+
+uint32_t tfcGroupSize(const tfcGroup *group) {
+  return group ? static_cast<uint32_t>(group->sessions.size()) : 0;
+}
+
+tfcSession *tfcGroupSession(tfcGroup *group, uint32_t rank) {
+  if (!group || rank >= group->sessions.size())
+    return nullptr;
+  return group->sessions[rank].get();
+}
+
+tfcStatus tfcGroupRun(tfcGroup *group) {
+  if (!group)
+    return nullArgument("tfcGroupRun", "group");
+  return report(group->group->run(nullptr));
+}
+
+tfcStatus tfcGroupRunTimed(tfcGroup *group, float *milliseconds) {
+  if (!group)
+    return nullArgument("tfcGroupRunTimed", "group");
+  return report(group->group->run(milliseconds));
+}
+
+const char *tfcNcclVersion(void) {
+  static const std::string version = tfc::rt::NcclCommunicators::version();
+  return version.c_str();
 }
 
 } // extern "C"

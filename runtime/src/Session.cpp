@@ -57,6 +57,12 @@ Session::Session(const CudaDriver &cu, std::shared_ptr<const Artifact> artifact,
 Status Session::create(std::shared_ptr<const Artifact> artifact,
                        const SessionOptions &options,
                        std::unique_ptr<Session> &out) {
+  if (artifact->tensorParallelRanks != 0 && !options.collectives)
+    return makeError(TFC_ERROR_INVALID_ARGUMENT, "the artifact is rank ",
+                     artifact->tensorParallelRank, " of a tensor-parallel "
+                     "group of ", artifact->tensorParallelRanks,
+                     "; run it with the other ranks' artifacts in a group "
+                     "(tfcGroupCreate, tfc-run --ranks)");
   // External weights are found and checked before the GPU is touched.
   std::vector<WeightSource> weightSources;
   TFC_RETURN_IF_ERROR(bindWeights(*artifact, options.weights, weightSources));

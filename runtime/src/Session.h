@@ -21,11 +21,16 @@
 namespace tfc {
 namespace rt {
 
+class Collectives;
+
 struct SessionOptions {
   int device = 0;
   bool useGraph = true;
   /// Where external weights come from (WeightBinding.h).
   WeightBindOptions weights;
+  /// The collectives of a tensor-parallel artifact (TensorParallel.h); set
+  /// by the group that owns the session, null for a single-GPU artifact.
+  Collectives *collectives = nullptr;
 };
 
 class Session {

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Session.h"
+#include "TensorParallel.h"
 
 namespace tfc {
 namespace rt {
@@ -39,6 +40,10 @@ void Session::prepareLaunches() {
   for (size_t i = 0; i < artifact->launches.size(); ++i) {
     const LaunchSpec &launch = artifact->launches[i];
     PreparedLaunch &p = prepared[i];
+    if (launch.kind == LaunchKind::AllReduce) {
+      p.copyDst = resolve(launch.copyDst);
+      continue;
+    }
     if (launch.kind == LaunchKind::Copy) {
       p.copySrc = resolve(launch.copySrc);
       p.copyDst = resolve(launch.copyDst);
@@ -61,6 +66,10 @@ void Session::prepareLaunches() {
 Status Session::launchOne(size_t index) {
   const LaunchSpec &launch = artifact->launches[index];
   PreparedLaunch &p = prepared[index];
+  if (launch.kind == LaunchKind::AllReduce)
+    return options.collectives->allReduce(p.copyDst, launch.copyBytes,
+                                          launch.collectiveDtype, stream,
+                                          artifact->launchLabel(index));
   if (launch.kind == LaunchKind::Copy)
     return cu.check(
         cu.memcpyDtoDAsync(p.copyDst, p.copySrc, launch.copyBytes, stream),

@@ -130,14 +130,14 @@ TEST_F(ArtifactValidation, BadMagic) {
 
 TEST_F(ArtifactValidation, FutureVersion) {
   std::string bytes = good;
-  uint32_t version = 4;
+  uint32_t version = 5;
   std::memcpy(&bytes[4], &version, sizeof(version));
   expectError(bytes, TFC_ERROR_UNSUPPORTED_VERSION,
-              "version 4 is newer than this runtime; this runtime reads "
-              "versions 1 to 3");
-  // Also when the rest of the file is not readable as version 3.
+              "version 5 is newer than this runtime; this runtime reads "
+              "versions 1 to 4");
+  // Also when the rest of the file is not readable as version 4.
   expectError(bytes.substr(0, 12), TFC_ERROR_UNSUPPORTED_VERSION,
-              "version 4 is not supported; this runtime reads versions 1 to 3");
+              "version 5 is not supported; this runtime reads versions 1 to 4");
   version = 0;
   std::memcpy(&bytes[4], &version, sizeof(version));
   expectError(bytes, TFC_ERROR_UNSUPPORTED_VERSION, "version 0 is not valid");
@@ -248,7 +248,7 @@ TEST_F(ArtifactValidation, RecordRangesInsideTheirSections) {
 
   bytes = good;
   test::patchRecord<tfcmLaunch>(bytes, TFCM_SECTION_LAUNCHES, 0,
-                                offsetof(tfcmLaunch, reserved), uint32_t(1));
+                                offsetof(tfcmLaunch, collectiveDtype), uint32_t(1));
   test::refreshChecksum(bytes);
   expectError(bytes, TFC_ERROR_INVALID_ARTIFACT,
               "launch 0: reserved field is 1; it must be 0");
@@ -349,8 +349,9 @@ TEST_F(ArtifactValidation, EnumsAndScalars) {
       },
       TFC_ERROR_INVALID_ARTIFACT, "buffer kind 5 is not arena (1)");
   expectSpecError(
-      [](ArtifactSpec &s) { s.launches[1].kind = static_cast<LaunchKind>(3); },
-      TFC_ERROR_INVALID_ARTIFACT, "launch 1: kind 3 is neither kernel (1)");
+      [](ArtifactSpec &s) { s.launches[1].kind = static_cast<LaunchKind>(4); },
+      TFC_ERROR_INVALID_ARTIFACT,
+      "launch 1: kind 4 is neither kernel (1), memcpy (2) nor all-reduce (3)");
   expectSpecError(
       [](ArtifactSpec &s) {
         s.weights[1].storage = static_cast<WeightStorage>(7);

@@ -83,6 +83,7 @@ enum class ArgKind : uint32_t {
 enum class LaunchKind : uint32_t {
   Kernel = TFCM_LAUNCH_KERNEL,
   Copy = TFCM_LAUNCH_COPY,
+  AllReduce = TFCM_LAUNCH_ALL_REDUCE,
 };
 
 enum class WeightStorage : uint32_t {
@@ -233,6 +234,8 @@ struct LaunchSpec {
   std::vector<KernelArg> args;
   BufferRef copySrc, copyDst;
   uint64_t copyBytes = 0;
+  /// All-reduce launches: the element type summed (in place at copyDst).
+  DType collectiveDtype = DType(0);
 };
 
 /// Everything an artifact holds, as plain values.
@@ -240,6 +243,10 @@ struct ArtifactSpec {
   std::string targetArch;
   uint64_t arenaSize = 0;
   uint32_t arenaAlignment = TFCM_DEFAULT_ARENA_ALIGNMENT;
+  /// Tensor parallelism: this artifact is rank `tensorParallelRank` of a
+  /// group of `tensorParallelRanks` (0: a single-GPU artifact).
+  uint32_t tensorParallelRank = 0;
+  uint32_t tensorParallelRanks = 0;
   std::vector<ModuleSpec> modules;
   std::vector<KernelSpec> kernels;
   std::vector<TensorSpec> inputs;
@@ -299,9 +306,15 @@ inline tfcmBufferRef encodeBufferRef(const BufferRef &ref) {
 
 } // namespace detail
 
-/// The format version `spec` needs: 3 when a weight is converted at load,
-/// else 2 (so that older runtimes read what they can run).
+/// The format version `spec` needs: 4 for tensor parallelism, 3 when a
+/// weight is converted at load, else 2 (so that older runtimes read what
+/// they can run).
 inline uint32_t requiredFormatVersion(const ArtifactSpec &spec) {
+  if (spec.tensorParallelRanks != 0)
+    return 4;
+  for (const LaunchSpec &launch : spec.launches)
+    if (launch.kind == LaunchKind::AllReduce)
+      return 4;
   for (const WeightSpec &w : spec.weights)
     if (w.sourceDtype != 0)
       return 3;
@@ -324,6 +337,11 @@ inline std::string serializeArtifact(const ArtifactSpec &spec) {
   meta.targetArch = strings.add(spec.targetArch);
   meta.arenaSize = spec.arenaSize;
   meta.arenaAlignment = spec.arenaAlignment;
+  meta.tensorParallel =
+      spec.tensorParallelRanks
+          ? TFCM_TENSOR_PARALLEL(spec.tensorParallelRank,
+                                 spec.tensorParallelRanks)
+          : 0;
   appendRecord(sections[TFCM_SECTION_META], meta);
 
   for (const ModuleSpec &module : spec.modules) {
@@ -398,6 +416,11 @@ inline std::string serializeArtifact(const ArtifactSpec &spec) {
       if (arg.kind == ArgKind::Buffer)
         argRecord.buffer = detail::encodeBufferRef(arg.ref);
       appendRecord(args, argRecord);
+    }
+    if (launch.kind == LaunchKind::AllReduce) {
+      record.copyDst = detail::encodeBufferRef(launch.copyDst);
+      record.copyBytes = launch.copyBytes;
+      record.collectiveDtype = static_cast<uint32_t>(launch.collectiveDtype);
     }
     if (launch.kind == LaunchKind::Copy) {
       record.copySrc = detail::encodeBufferRef(launch.copySrc);
@@ -570,6 +593,27 @@ public:
     launch.copyBytes = bytes;
     content.launches.push_back(std::move(launch));
     return lastIndex(content.launches);
+  }
+
+  /// Appends an all-reduce (sum over the ranks of the tensor-parallel
+  /// group) of `bytes` bytes of `dtype` elements, in place at `buffer`.
+  /// Makes the artifact format version 4.
+  uint32_t addAllReduce(BufferRef buffer, uint64_t bytes, DType dtype) {
+    LaunchSpec launch;
+    launch.kind = LaunchKind::AllReduce;
+    launch.grid = launch.block = Dim3{0, 0, 0};
+    launch.copyDst = buffer;
+    launch.copyBytes = bytes;
+    launch.collectiveDtype = dtype;
+    content.launches.push_back(std::move(launch));
+    return lastIndex(content.launches);
+  }
+
+  /// Marks the artifact as rank `rank` of a tensor-parallel group of
+  /// `ranks` ranks (format version 4).
+  void setTensorParallel(uint32_t rank, uint32_t ranks) {
+    content.tensorParallelRank = rank;
+    content.tensorParallelRanks = ranks;
   }
 
   const ArtifactSpec &spec() const { return content; }

@@ -30,11 +30,13 @@ extern "C" {
 #define TFCM_MAGIC_SIZE 4u
 /* The newest version the writer produces; the reader accepts every version
    from TFCM_MIN_FORMAT_VERSION up to it (version 2 added safetensors
-   weights, version 3 weights converted at load: tfcmWeight.sourceDtype).
+   weights, version 3 weights converted at load: tfcmWeight.sourceDtype,
+   version 4 tensor parallelism: tfcmMeta.tensorParallel and all-reduce
+   launches).
    The writer writes the oldest version that holds what the artifact needs
    (3 only when a weight is converted at load), so older runtimes still read
    the rest. */
-#define TFCM_FORMAT_VERSION 3u
+#define TFCM_FORMAT_VERSION 4u
 #define TFCM_MIN_FORMAT_VERSION 1u
 /* Fixed header; the section table follows it immediately. */
 #define TFCM_HEADER_SIZE 32u
@@ -110,7 +112,11 @@ typedef enum tfcmArgKind {
 
 typedef enum tfcmLaunchKind {
   TFCM_LAUNCH_KERNEL = 1,
-  TFCM_LAUNCH_COPY = 2 /* device-to-device memcpy */
+  TFCM_LAUNCH_COPY = 2, /* device-to-device memcpy */
+  /* Format version 4: sum, in place, of copyBytes bytes at copyDst over the
+     ranks of the tensor-parallel group (NCCL all-reduce on the stream of
+     the kernels); elements of the tfcmDType in collectiveDtype. */
+  TFCM_LAUNCH_ALL_REDUCE = 3
 } tfcmLaunchKind;
 
 typedef enum tfcmWeightStorage {
@@ -148,8 +154,14 @@ typedef struct tfcmMeta {
   tfcmStringRef targetArch; /* e.g. "sm_90a" */
   uint64_t arenaSize;       /* bytes of the intermediate-buffer arena */
   uint32_t arenaAlignment;  /* power of two <= TFCM_MAX_ARENA_ALIGNMENT */
-  uint32_t reserved;
+  /* Format version 4 (reserved, 0, before): 0 for a single-GPU artifact;
+     else this artifact is rank (low 16 bits) of a tensor-parallel group of
+     ranks (high 16 bits, >= 2) ranks: TFCM_TENSOR_PARALLEL(rank, ranks). */
+  uint32_t tensorParallel;
 } tfcmMeta;
+
+#define TFCM_TENSOR_PARALLEL(rank, ranks)                                      \
+  ((uint32_t)(rank) | ((uint32_t)(ranks) << 16))
 
 /* A unit of code: one or more images of the same kernels for several arches. */
 typedef struct tfcmModule {
@@ -225,7 +237,9 @@ typedef struct tfcmLaunch {
   uint32_t sharedMemBytes; /* dynamic shared memory */
   uint32_t argBegin;       /* first index into ARGS */
   uint32_t argCount;
-  uint32_t reserved;
+  /* all-reduce launches (format version 4): the tfcmDType of the elements;
+     0 for the other kinds */
+  uint32_t collectiveDtype;
   tfcmBufferRef copySrc; /* copies only; all zero for kernel launches */
   tfcmBufferRef copyDst;
   uint64_t copyBytes;

@@ -62,6 +62,8 @@ typedef enum tfcStatus {
                                          device's arch */
   TFC_ERROR_CUDA = 11,                /* a CUDA driver call failed */
   TFC_ERROR_NOT_READY = 12,           /* e.g. run before every input is bound */
+  TFC_ERROR_NCCL = 13, /* tensor parallelism: NCCL failed or is not built in,
+                          or a rank of the group failed or timed out */
   /* Not a status: makes every int32 a value of the type, so that C++ code
      may hold any int a C caller passes (tfcStatusName) without UB. */
   TFC_STATUS_MAX_ENUM = 0x7fffffff
@@ -242,6 +244,49 @@ TFC_API tfcStatus tfcSessionGetInputDevicePtr(const tfcSession *session,
 TFC_API tfcStatus tfcSessionGetOutputDevicePtr(const tfcSession *session,
                                                const char *name,
                                                tfcDevicePtr *ptr);
+
+/*--- Tensor parallelism (one thread per GPU, NCCL) -----------------------*/
+
+/* The ranks of a tensor-parallel group: artifact r compiled with
+   tfc-compile tensor-parallel=N rank=r, each run by a session on its own GPU
+   in this process, one thread per GPU, with one NCCL communicator per GPU
+   (ncclCommInitAll). The all-reduces run on the sessions' streams, inside
+   their CUDA graphs. */
+typedef struct tfcGroup tfcGroup;
+
+/* Checks without a GPU that artifacts[r] is rank r of a group of `ranks`
+   and that all ranks agree on inputs, outputs and all-reduces. */
+TFC_API tfcStatus tfcGroupCheckArtifacts(const tfcArtifact *const *artifacts,
+                                         uint32_t ranks);
+
+/* Checks the artifacts, creates rank r's session with options[r] (NULL
+   options, or a NULL entry: device r, CUDA graph on, the artifact's own
+   weight files), then the NCCL communicators. An error names the rank that
+   failed ("rank 1 (device 1): ..."). TFC_ERROR_NCCL when the runtime was
+   built without NCCL. */
+TFC_API tfcStatus tfcGroupCreate(const tfcArtifact *const *artifacts,
+                                 const tfcSessionOptions *const *options,
+                                 uint32_t ranks, tfcGroup **out);
+TFC_API void tfcGroupRelease(tfcGroup *group);
+TFC_API uint32_t tfcGroupSize(const tfcGroup *group);
+
+/* The session of rank `rank` (owned by the group): bind its inputs and read
+   its outputs with the tfcSession* calls. Every rank needs the same inputs;
+   every rank's outputs are the whole (replicated) outputs. NULL when `rank`
+   is out of range. */
+TFC_API tfcSession *tfcGroupSession(tfcGroup *group, uint32_t rank);
+
+/* Runs every rank once, one thread per GPU, and waits for all of them, at
+   most TFC_COLLECTIVE_TIMEOUT_S seconds (default 300). When a rank fails,
+   NCCL reports an error or the time is up, the communicators are aborted
+   (no rank is left waiting), the error names the rank, and the group can no
+   longer run. `milliseconds` (tfcGroupRunTimed; may be NULL) gets each
+   rank's GPU time, tfcGroupSize entries. */
+TFC_API tfcStatus tfcGroupRun(tfcGroup *group);
+TFC_API tfcStatus tfcGroupRunTimed(tfcGroup *group, float *milliseconds);
+
+/* "NCCL 2.28.9", or why this runtime has no NCCL. */
+TFC_API const char *tfcNcclVersion(void);
 
 #ifdef __cplusplus
 } /* extern "C" */
