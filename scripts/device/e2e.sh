@@ -12,7 +12,9 @@
 #   python3 scripts/device/e2e_compile.py .device-carry/e2e
 #   (optional fallback) the runtime built here in .device-carry/e2e/prebuilt/libtfcrt.so
 # Usage (on the device, from the repo root; carry .device-carry):
-#   [E2E_BUDGET_S=540] scripts/device/e2e.sh [DIR] [e2e.py options, e.g. --models a,b]
+#   [E2E_BUDGET_S=540] [E2E_RUNTIME_SRC=runtime] scripts/device/e2e.sh [DIR] [e2e.py options, e.g. --models a,b]
+# E2E_RUNTIME_SRC: the runtime sources to build (default: the carried tree's
+# runtime/; e.g. a committed snapshot: git archive HEAD runtime | tar -x -C DIR/src).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 DIR=${1:-.device-carry/e2e}
@@ -26,7 +28,9 @@ END=$(( t0 + ${E2E_BUDGET_S:-540} ))
 LIB=/tmp/build-rt/libtfcrt.so
 # The runtime from the carried tree; if it does not build (someone's edit in
 # flight), DIR/prebuilt/libtfcrt.so built on the compile machine, if any.
-if cmake -S runtime -B /tmp/build-rt -G Ninja -DCMAKE_BUILD_TYPE=Release \
+RT_SRC=${E2E_RUNTIME_SRC:-runtime}
+echo "runtime sources: $RT_SRC"
+if cmake -S "$RT_SRC" -B /tmp/build-rt -G Ninja -DCMAKE_BUILD_TYPE=Release \
      -DTFC_RUNTIME_BUILD_TESTS=OFF >/tmp/rt-cmake.log 2>&1 &&
    ninja -C /tmp/build-rt tfcrt tfc-run >/tmp/rt-build.log 2>&1; then
   echo "runtime built in $(( $(date +%s) - t0 )) s ($(g++ --version | head -1))"
