@@ -228,6 +228,8 @@ static std::optional<double> applyFloat(BinaryKind kind, double a, double b) {
     return std::isnan(a) || a > b ? a : b;
   case BinaryKind::Min:
     return std::isnan(a) || a < b ? a : b;
+  case BinaryKind::Fmod:
+    return std::fmod(a, b);
   default:
     return std::nullopt;
   }
@@ -259,6 +261,17 @@ static std::optional<int64_t> applyInt(BinaryKind kind, int64_t a, int64_t b) {
     return std::max(a, b);
   case BinaryKind::Min:
     return std::min(a, b);
+  case BinaryKind::Mod:
+  case BinaryKind::Fmod: {
+    if (b == 0)
+      return std::nullopt;
+    if (b == -1)
+      return 0; // Also for INT64_MIN, whose quotient would overflow.
+    int64_t r = a % b; // Sign of the dividend, as C's fmod.
+    if (kind == BinaryKind::Mod && r != 0 && ((r < 0) != (b < 0)))
+      r += b;
+    return r;
+  }
   case BinaryKind::And:
     return (a != 0) && (b != 0);
   case BinaryKind::Or:
@@ -334,6 +347,11 @@ mlir::tfc::onnx_import::evaluateUnary(UnaryKind kind, const HostTensor &input) {
       case UnaryKind::Relu: values.push_back(x > 0 ? x : 0.0); break;
       case UnaryKind::Cos: values.push_back(std::cos(x)); break;
       case UnaryKind::Sin: values.push_back(std::sin(x)); break;
+      case UnaryKind::Floor: values.push_back(std::floor(x)); break;
+      case UnaryKind::Ceil: values.push_back(std::ceil(x)); break;
+      case UnaryKind::Sign:
+        values.push_back(x > 0 ? 1.0 : x < 0 ? -1.0 : x * 0.0);
+        break;
       case UnaryKind::Not: return std::nullopt;
       }
     }
@@ -350,6 +368,7 @@ mlir::tfc::onnx_import::evaluateUnary(UnaryKind kind, const HostTensor &input) {
     case UnaryKind::Abs: values.push_back(x < 0 ? -x : x); break;
     case UnaryKind::Relu: values.push_back(x > 0 ? x : 0); break;
     case UnaryKind::Not: values.push_back(x == 0); break;
+    case UnaryKind::Sign: values.push_back(x > 0 ? 1 : x < 0 ? -1 : 0); break;
     default: return std::nullopt;
     }
   }

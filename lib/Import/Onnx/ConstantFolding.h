@@ -54,11 +54,16 @@ struct HostTensor {
 enum class BinaryKind {
   Add, Sub, Mul, Div, Pow, Max, Min,
   Equal, Less, LessOrEqual, Greater, GreaterOrEqual,
-  And, Or, Xor
+  And, Or, Xor,
+  /// Integer remainder with the divisor's sign (ONNX Mod, fmod = 0).
+  Mod,
+  /// Remainder with the dividend's sign (ONNX Mod, fmod = 1; C's fmod).
+  Fmod
 };
 
 enum class UnaryKind {
-  Neg, Abs, Not, Sqrt, Reciprocal, Exp, Log, Tanh, Erf, Sigmoid, Relu, Cos, Sin
+  Neg, Abs, Not, Sqrt, Reciprocal, Exp, Log, Tanh, Erf, Sigmoid, Relu, Cos, Sin,
+  Floor, Ceil, Sign
 };
 
 /// Elementwise binary op with ONNX broadcasting. Empty when the shapes do

@@ -119,9 +119,11 @@ static LogicalResult importPow(OnnxNode &node) {
   return success();
 }
 
-/// Max / Min: variadic, folded pairwise.
+/// Max / Min / Sum / Mean: variadic, folded pairwise; Mean divides the sum
+/// by the number of inputs.
 template <typename OpTy>
-static LogicalResult importVariadic(OnnxNode &node, BinaryKind kind) {
+static LogicalResult importVariadic(OnnxNode &node, BinaryKind kind,
+                                    bool isMean = false) {
   if (failed(node.checkNumInputs(node.getNumInputs(), node.getNumInputs())) ||
       failed(node.checkNumInputs(1, 1u << 20)) ||
       failed(node.checkNumOutputs(1, 1)))
@@ -130,6 +132,13 @@ static LogicalResult importVariadic(OnnxNode &node, BinaryKind kind) {
     std::optional<HostTensor> acc = getHost(node, 0);
     for (unsigned i = 1; acc && i < node.getNumInputs(); ++i)
       acc = evaluateBinary(kind, *acc, getHost(node, i));
+    if (acc && isMean)
+      acc = evaluateBinary(
+          BinaryKind::Div, *acc,
+          evaluateCast(HostTensor::fromInts({}, IntegerType::get(
+                                                    node.getContext(), 64),
+                                            {node.getNumInputs()}),
+                       acc->elementType));
     auto folded = setFolded(node, acc);
     if (failed(folded) || *folded)
       return success(succeeded(folded));
@@ -143,6 +152,17 @@ static LogicalResult importVariadic(OnnxNode &node, BinaryKind kind) {
     if (failed(next))
       return failure();
     auto op = node.create<OpTy>(result, *next);
+    if (failed(op))
+      return failure();
+    result = *op;
+  }
+  if (isMean) {
+    Type elementType = cast<RankedTensorType>(result.getType())
+                           .getElementType();
+    if (!isa<FloatType>(elementType))
+      return node.emitError() << "Mean of integer tensors is not supported";
+    auto op = node.create<DivOp>(
+        result, node.getScalarConstant(elementType, node.getNumInputs()));
     if (failed(op))
       return failure();
     result = *op;
@@ -372,6 +392,12 @@ void mlir::tfc::onnx_import::populateElementwiseHandlers(
   });
   registry.add("Min", 8, kOnnxMaxOpset, [](OnnxNode &node) {
     return importVariadic<MinimumOp>(node, BinaryKind::Min);
+  });
+  registry.add("Sum", 8, kOnnxMaxOpset, [](OnnxNode &node) {
+    return importVariadic<AddOp>(node, BinaryKind::Add);
+  });
+  registry.add("Mean", 8, kOnnxMaxOpset, [](OnnxNode &node) {
+    return importVariadic<AddOp>(node, BinaryKind::Add, /*isMean=*/true);
   });
   registry.add("Where", 9, kOnnxMaxOpset, importWhere);
 

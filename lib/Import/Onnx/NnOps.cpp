@@ -308,16 +308,13 @@ static LogicalResult importRmsNorm(OnnxNode &node) {
 // Reductions
 //===----------------------------------------------------------------------===//
 
-/// Reduce*: axes from the attribute (older opsets) or from input 1; no axes
-/// means all of them, unless `noop_with_empty_axes` makes it the identity.
-static LogicalResult importReduce(OnnxNode &node, ReduceKind kind,
-                                  bool axesAsInput) {
-  if (failed(node.checkNumInputs(1, axesAsInput ? 2 : 1)) ||
-      failed(node.checkNumOutputs(1, 1)))
-    return failure();
-  auto keepDims = node.getBoolAttr("keepdims", true);
+/// The sorted, normalised axes of a Reduce* node (attribute before
+/// `axesAsInput` opsets, input from them; none means all), or an empty
+/// optional when the reduction is a no-op (`noop_with_empty_axes`, rank 0).
+static FailureOr<std::optional<SmallVector<int64_t>>>
+getReduceAxes(OnnxNode &node, bool axesAsInput) {
   auto noop = node.getBoolAttr("noop_with_empty_axes", false);
-  if (failed(keepDims) || failed(noop))
+  if (failed(noop))
     return failure();
   SmallVector<int64_t> axes;
   if (axesAsInput) {
@@ -335,10 +332,8 @@ static LogicalResult importReduce(OnnxNode &node, ReduceKind kind,
       axes = **attr;
   }
   int64_t rank = node.getInputRank(0);
-  if (axes.empty() && (*noop || rank == 0)) {
-    node.setAliasOutput(0, node.getInputValue(0));
-    return success();
-  }
+  if (axes.empty() && (*noop || rank == 0))
+    return std::optional<SmallVector<int64_t>>();
   if (axes.empty())
     axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
   for (int64_t &axis : axes) {
@@ -352,6 +347,25 @@ static LogicalResult importReduce(OnnxNode &node, ReduceKind kind,
     return node.emitError() << node.getOpType() << " axes name axis "
                             << *std::adjacent_find(axes.begin(), axes.end())
                             << " twice";
+  return std::optional<SmallVector<int64_t>>(std::move(axes));
+}
+
+/// Reduce*: axes from the attribute (older opsets) or from input 1; no axes
+/// means all of them, unless `noop_with_empty_axes` makes it the identity.
+static LogicalResult importReduce(OnnxNode &node, ReduceKind kind,
+                                  bool axesAsInput) {
+  if (failed(node.checkNumInputs(1, axesAsInput ? 2 : 1)) ||
+      failed(node.checkNumOutputs(1, 1)))
+    return failure();
+  auto keepDims = node.getBoolAttr("keepdims", true);
+  auto reduceAxes = getReduceAxes(node, axesAsInput);
+  if (failed(keepDims) || failed(reduceAxes))
+    return failure();
+  if (!*reduceAxes) {
+    node.setAliasOutput(0, node.getInputValue(0));
+    return success();
+  }
+  SmallVector<int64_t> axes = std::move(**reduceAxes);
   if (node.canFold()) {
     HostTensor result =
         evaluateReduce(HostTensor::fromAttr(node.getInputConstant(0)), axes,
@@ -365,6 +379,93 @@ static LogicalResult importReduce(OnnxNode &node, ReduceKind kind,
   if (failed(op))
     return failure();
   node.setOutput(0, *op);
+  return success();
+}
+
+namespace {
+/// The Reduce* ops tfc builds from a sum or max reduction.
+enum class CompositeReduce { L1, L2, SumSquare, LogSum, LogSumExp };
+} // namespace
+
+/// ReduceL1 = sum(|x|), ReduceL2 = sqrt(sum(x*x)), ReduceSumSquare =
+/// sum(x*x), ReduceLogSum = log(sum(x)), ReduceLogSumExp = log(sum(exp(x -
+/// m))) + m with m the max (so exp never overflows). As a no-op
+/// (`noop_with_empty_axes`) only the elementwise part applies, as in ONNX's
+/// reference implementation.
+static LogicalResult importCompositeReduce(OnnxNode &node,
+                                           CompositeReduce kind,
+                                           bool axesAsInput) {
+  if (failed(node.checkNumInputs(1, axesAsInput ? 2 : 1)) ||
+      failed(node.checkNumOutputs(1, 1)))
+    return failure();
+  auto keepDims = node.getBoolAttr("keepdims", true);
+  auto reduceAxes = getReduceAxes(node, axesAsInput);
+  if (failed(keepDims) || failed(reduceAxes))
+    return failure();
+  RankedTensorType type = node.getInputType(0);
+  Type elementType = type.getElementType();
+  bool needsFloat = kind == CompositeReduce::L2 ||
+                    kind == CompositeReduce::LogSum ||
+                    kind == CompositeReduce::LogSumExp;
+  if (needsFloat && !isa<FloatType>(elementType))
+    return node.emitError() << node.getOpType() << " of a non-float tensor "
+                            << type << " is not supported";
+  auto input = node.getInput(0);
+  if (failed(input))
+    return failure();
+  Value x = *input;
+  // Every step checks its result: a failed create has reported already.
+  Value result;
+  auto unary = [&](auto opTag, Value v) -> Value {
+    using OpTy = decltype(opTag);
+    if (!v)
+      return {};
+    auto op = node.create<OpTy>(v);
+    return succeeded(op) ? op->getResult() : Value();
+  };
+  auto binary = [&](auto opTag, Value a, Value b) -> Value {
+    using OpTy = decltype(opTag);
+    if (!a || !b)
+      return {};
+    auto op = node.create<OpTy>(a, b);
+    return succeeded(op) ? op->getResult() : Value();
+  };
+  std::optional<SmallVector<int64_t>> axes = *reduceAxes;
+  auto reduce = [&](ReduceKind reduceKind, Value v, bool keep) -> Value {
+    if (!v)
+      return {};
+    if (!axes)
+      return v; // No-op: one element per "reduction".
+    auto op = node.create<ReduceOp>(reduceKind, v, *axes, keep);
+    return succeeded(op) ? op->getResult() : Value();
+  };
+  switch (kind) {
+  case CompositeReduce::L1:
+    result = reduce(ReduceKind::sum, unary(AbsOp(), x), *keepDims);
+    break;
+  case CompositeReduce::L2:
+    result = unary(SqrtOp(), reduce(ReduceKind::sum, binary(MulOp(), x, x),
+                                    *keepDims));
+    break;
+  case CompositeReduce::SumSquare:
+    result = reduce(ReduceKind::sum, binary(MulOp(), x, x), *keepDims);
+    break;
+  case CompositeReduce::LogSum:
+    result = unary(LogOp(), reduce(ReduceKind::sum, x, *keepDims));
+    break;
+  case CompositeReduce::LogSumExp: {
+    Value max = reduce(ReduceKind::max, x, /*keep=*/true);
+    Value sum = reduce(ReduceKind::sum,
+                       unary(ExpOp(), binary(SubOp(), x, max)), *keepDims);
+    if (axes && !*keepDims)
+      max = reduce(ReduceKind::max, x, /*keep=*/false);
+    result = binary(AddOp(), unary(LogOp(), sum), max);
+    break;
+  }
+  }
+  if (!result)
+    return failure();
+  node.setOutput(0, result);
   return success();
 }
 
@@ -398,4 +499,21 @@ void mlir::tfc::onnx_import::populateNnHandlers(OnnxOpRegistry &registry) {
   reduce("ReduceMax", ReduceKind::max, 18);
   reduce("ReduceMin", ReduceKind::min, 18);
   reduce("ReduceProd", ReduceKind::prod, 18);
+
+  auto composite = [&](StringRef name, CompositeReduce kind) {
+    registry.add(name, 1, 17, [kind](OnnxNode &node) {
+      return importCompositeReduce(node, kind, /*axesAsInput=*/false);
+    });
+    registry.add(
+        name, 18, kOnnxMaxOpset,
+        [kind](OnnxNode &node) {
+          return importCompositeReduce(node, kind, /*axesAsInput=*/true);
+        },
+        /*importTimeInputs=*/{1});
+  };
+  composite("ReduceL1", CompositeReduce::L1);
+  composite("ReduceL2", CompositeReduce::L2);
+  composite("ReduceSumSquare", CompositeReduce::SumSquare);
+  composite("ReduceLogSum", CompositeReduce::LogSum);
+  composite("ReduceLogSumExp", CompositeReduce::LogSumExp);
 }

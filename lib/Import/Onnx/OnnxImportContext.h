@@ -264,6 +264,7 @@ void populateIndexingHandlers(OnnxOpRegistry &registry);
 void populateConstantHandlers(OnnxOpRegistry &registry);
 void populateTransformerHandlers(OnnxOpRegistry &registry);
 void populateScanHandlers(OnnxOpRegistry &registry);
+void populateDecomposedHandlers(OnnxOpRegistry &registry);
 
 } // namespace mlir::tfc::onnx_import
 

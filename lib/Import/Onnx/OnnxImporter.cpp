@@ -92,6 +92,7 @@ const OnnxOpRegistry &OnnxOpRegistry::get() {
     populateConstantHandlers(r);
     populateTransformerHandlers(r);
     populateScanHandlers(r);
+    populateDecomposedHandlers(r);
     return r;
   }();
   return registry;

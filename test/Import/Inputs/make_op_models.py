@@ -258,6 +258,100 @@ def unsorted():
     save("unsorted.onnx", nodes, [vi("x", [2])], [vi("y", [2])], check=False)
 
 
+def decomposed():
+    """Ops tfc builds from several of its own ops (DecomposedOps.cpp, the
+    composite Reduce*, Sum/Mean), with expected outputs from onnx's reference
+    evaluator on fixed inputs (ops_decomposed.*.npy)."""
+    n = helper.make_node
+    nodes = [
+        const("lo", -0.5, np.float32), const("hi", 0.5, np.float32),
+        const("three", 3, np.int64), const("seven", 0.7, np.float32),
+        const("zero", 0.0, np.float32),
+        const("slope", [0.1, 0.2, 0.3, 0.4], np.float32),
+        const("folded_in", [1.5, -1.5, 2.0], np.float32),
+        const("mod_in", [7, -7, 5], np.int64),
+        const("minus_two", -2, np.int64),
+        n("LogSoftmax", ["x"], ["log_softmax"], name="log_softmax", axis=1),
+        n("Clip", ["x", "lo", "hi"], ["clip"], name="clip"),
+        n("Clip", ["x", "", "hi"], ["clip_max"], name="clip_max"),
+        n("ArgMax", ["x"], ["argmax"], name="argmax", axis=2, keepdims=0),
+        n("ArgMin", ["x"], ["argmin"], name="argmin", axis=1,
+          select_last_index=1),
+        n("Mod", ["k", "three"], ["mod"], name="mod"),
+        n("Mod", ["k", "minus_two"], ["mod_neg"], name="mod_neg"),
+        n("Mod", ["x", "seven"], ["fmod"], name="fmod", fmod=1),
+        n("Div", ["x", "zero"], ["inf"], name="div0"),
+        n("IsInf", ["inf"], ["is_pos_inf"], name="is_pos_inf",
+          detect_negative=0),
+        n("Sign", ["x"], ["sign"], name="sign"),
+        n("Mul", ["x", "three_f"], ["x3"], name="x3"),
+        n("Floor", ["x3"], ["floor"], name="floor"),
+        n("Ceil", ["x3"], ["ceil"], name="ceil"),
+        n("Softplus", ["x3"], ["softplus"], name="softplus"),
+        n("LeakyRelu", ["x"], ["leaky_relu"], name="leaky_relu", alpha=0.1),
+        n("PRelu", ["x", "slope"], ["prelu"], name="prelu"),
+        n("Elu", ["x"], ["elu"], name="elu"),
+        n("Selu", ["x"], ["selu"], name="selu"),
+        n("Celu", ["x"], ["celu"], name="celu", alpha=2.0),
+        n("HardSigmoid", ["x3"], ["hard_sigmoid"], name="hard_sigmoid"),
+        n("HardSwish", ["x3"], ["hard_swish"], name="hard_swish"),
+        n("ThresholdedRelu", ["x"], ["thresholded_relu"],
+          name="thresholded_relu", alpha=0.3),
+        n("ReduceL1", ["x"], ["reduce_l1"], name="reduce_l1", axes=[1]),
+        n("ReduceL2", ["x"], ["reduce_l2"], name="reduce_l2", axes=[2],
+          keepdims=0),
+        n("ReduceSumSquare", ["x"], ["reduce_sum_square"],
+          name="reduce_sum_square"),
+        n("Abs", ["x"], ["abs"], name="abs"),
+        n("ReduceLogSum", ["abs"], ["reduce_log_sum"], name="reduce_log_sum",
+          axes=[0, 2]),
+        n("ReduceLogSumExp", ["x3"], ["reduce_log_sum_exp"],
+          name="reduce_log_sum_exp", axes=[1], keepdims=0),
+        n("Sum", ["x", "x3", "slope"], ["sum"], name="sum"),
+        n("Mean", ["x", "x3"], ["mean"], name="mean"),
+        # On constants these fold: [1, -2, 2] and [1, 2, 2].
+        n("Floor", ["folded_in"], ["folded_floor"], name="folded_floor"),
+        n("Mod", ["mod_in", "three"], ["folded_mod"], name="folded_mod"),
+        n("Add", ["slope3", "folded_floor"], ["uses_floor"], name="uses_floor"),
+        n("Add", ["k3", "folded_mod"], ["uses_mod"], name="uses_mod"),
+    ]
+    nodes.insert(0, const("three_f", 3.0, np.float32))
+    nodes.insert(0, const("slope3", [0.5, 0.25, 0.125], np.float32))
+    nodes.insert(0, const("k3", [10, 20, 30], np.int64))
+    outputs = ["log_softmax", "clip", "clip_max", "argmax", "argmin", "mod",
+               "mod_neg", "fmod", "is_pos_inf", "sign", "floor", "ceil",
+               "softplus", "leaky_relu", "prelu", "elu", "selu", "celu",
+               "hard_sigmoid", "hard_swish", "thresholded_relu", "reduce_l1",
+               "reduce_l2", "reduce_sum_square", "reduce_log_sum",
+               "reduce_log_sum_exp", "sum", "mean", "uses_floor", "uses_mod"]
+    graph = helper.make_graph(
+        nodes, "ops_decomposed", [vi("x", [2, 3, 4]), vi("k", [2, 3], I64)],
+        [helper.make_empty_tensor_value_info(o) for o in outputs])
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
+                          producer_name="make_op_models.py")
+    m.ir_version = 8
+    m = onnx.shape_inference.infer_shapes(m, strict_mode=True)
+    inferred = {v.name: v for v in m.graph.value_info}
+    del m.graph.output[:]
+    m.graph.output.extend(inferred[o] for o in outputs)
+    onnx.checker.check_model(m, full_check=True)
+    with open(os.path.join(HERE, "ops_decomposed.onnx"), "wb") as f:
+        f.write(m.SerializeToString())
+
+    from onnx.reference import ReferenceEvaluator
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 3, 4)).astype(np.float32)
+    x[0, 0, 0] = 0.0
+    x[1, 2, :] = x[1, 2, 0]  # ties for ArgMax/ArgMin
+    k = np.array([[7, -7, 0], [5, -1, 12]], np.int64)
+    np.save(os.path.join(HERE, "ops_decomposed.x.npy"), x)
+    np.save(os.path.join(HERE, "ops_decomposed.k.npy"), k)
+    results = ReferenceEvaluator(m).run(None, {"x": x, "k": k})
+    for name, value in zip(outputs, results):
+        np.save(os.path.join(HERE, f"ops_decomposed.{name}.expected.npy"),
+                value)
+
+
 if __name__ == "__main__":
     elementwise()
     matrix()
@@ -268,3 +362,4 @@ if __name__ == "__main__":
     transformer23()
     external_data()
     unsorted()
+    decomposed()
