@@ -66,6 +66,9 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
   pm.addPass(createSetTarget(target));
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createRaise());
+  CanonicalizeLayoutOptions layout;
+  layout.report = options.report;
+  pm.addNestedPass<func::FuncOp>(createCanonicalizeLayout(layout));
   if (options.precision != "f32") {
     LowerPrecisionOptions precision;
     precision.dtype = options.precision;

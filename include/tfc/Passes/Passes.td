@@ -149,6 +149,84 @@ def Raise : Pass<"tfc-raise", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::tfc::TfcDialect"];
 }
 
+def CanonicalizeLayout : Pass<"tfc-canonicalize-layout", "::mlir::func::FuncOp"> {
+  let summary = "Fold transposes into matmul layouts, cancel reshape/transpose "
+                "chains, pack projections that share their input";
+  let description = [{
+    Removes the data movement exporters add around matmuls, so that every
+    kernel reads its operands in the layout they are stored in:
+
+    - `FoldTransposeIntoMatmul`: a `tfc.transpose` that swaps the last two
+      dims (others in place) feeding a `tfc.matmul` becomes its
+      `transpose_lhs` / `transpose_rhs` flag (the transpose stays only if
+      something else reads it).
+    - `TransposeOfUnitDimsToReshape`: a transpose that only moves dims of
+      size 1 is a `tfc.reshape` (a view, no kernel).
+    - `CancelReshapeTransposeChain`: a chain of reshapes and transposes
+      whose composition keeps every element at its row-major position
+      (checked exactly, for tensors up to 2^22 elements) becomes one
+      reshape, which folds away when the types match.
+    - `PretransposeMatmulWeight`: a matmul reading an inline rank-2 weight
+      transposed, when it is the weight's only reader, gets the weight
+      transposed at compile time and the flag cleared (consecutive threads
+      then read consecutive columns). A weight with other readers (a tied
+      embedding) is left alone: copying it would double its bytes.
+    - `PackSharedInputProjections` (with `pack`): matmuls that read the
+      same activation with inline rank-2 `[K, N_i]` weights (after the
+      step above) of one element type and K, the same `transpose_lhs` and
+      accumulator, each weight read only by its matmul (Q/K/V, gate/up),
+      become one matmul on the weights
+      concatenated along N at compile time, followed by a `tfc.split` of
+      its result along the last axis. When every member's only user adds
+      an inline rank-1 bias (BERT, GPT-2 style), the biases are
+      concatenated too and the split follows one packed add (the fusion
+      pass then puts that add in the matmul's epilogue). The packed
+      parameter is named after its parts joined by `+`. The activation is
+      read once, and one larger matmul fills the GPU better. External
+      weights (no data in the IR) are never packed: they are bound by name
+      when the artifact is loaded, and the artifact has no record for a
+      packed copy.
+
+    ```mlir
+    %q = tfc.matmul %x, %wq : (tensor<1x32x64xf32>, tensor<64x64xf32>) -> tensor<1x32x64xf32>
+    %k = tfc.matmul %x, %wk : (tensor<1x32x64xf32>, tensor<64x32xf32>) -> tensor<1x32x32xf32>
+    %t = tfc.transpose %w {permutation = array<i64: 1, 0>} : (tensor<512x64xf32>) -> tensor<64x512xf32>
+    %l = tfc.matmul %h, %t : (tensor<1x32x64xf32>, tensor<64x512xf32>) -> tensor<1x32x512xf32>
+    // becomes
+    %wqk = tfc.parameter "wq+wk" = dense_resource<wq_wk> : tensor<64x96xf32> : tensor<64x96xf32>
+    %p = tfc.matmul %x, %wqk : (tensor<1x32x64xf32>, tensor<64x96xf32>) -> tensor<1x32x96xf32>
+    %q, %k = tfc.split %p {axis = 2 : i64, sizes = array<i64: 64, 32>} : ...
+    %l = tfc.matmul %h, %w {transpose_rhs = true} : (tensor<1x32x64xf32>, tensor<512x64xf32>) -> tensor<1x32x512xf32>
+    ```
+
+    Every rewrite keeps the numbers exactly (the same products and sums).
+    Attention operands keep their transposes: `tfc.attention` has no layout
+    attribute its kernels read yet.
+  }];
+  let options = [
+    Option<"pack", "pack", "bool", /*default=*/"true",
+           "Pack matmuls that share their activation and have inline "
+           "weights into one matmul and a split">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark per function counting each rewrite">,
+  ];
+  let statistics = [
+    Statistic<"numTransposesFolded", "transposes-folded",
+              "Transposes folded into matmul flags">,
+    Statistic<"numTransposesToReshape", "transposes-to-reshape",
+              "Transposes of unit dims turned into reshapes">,
+    Statistic<"numChainsCancelled", "chains-cancelled",
+              "Reshape/transpose chains replaced by one reshape">,
+    Statistic<"numWeightsPretransposed", "weights-pretransposed",
+              "Inline weights transposed at compile time">,
+    Statistic<"numMatmulsPacked", "matmuls-packed",
+              "Matmuls merged into packed matmuls">,
+    Statistic<"numBiasesPacked", "biases-packed",
+              "Bias adds merged into packed matmuls' adds">,
+  ];
+  let dependentDialects = ["::mlir::tfc::TfcDialect"];
+}
+
 def LowerPrecision : Pass<"tfc-lower-precision", "::mlir::func::FuncOp"> {
   let summary = "Run an f32 model in bf16 or f16, keeping the sensitive "
                 "parts in f32";
