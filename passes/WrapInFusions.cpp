@@ -20,9 +20,11 @@ namespace mlir::tfc {
 using namespace mlir;
 using namespace mlir::tfc;
 
-/// Ops that never need a kernel of their own.
+/// Ops that never need a kernel of their own (an all-reduce is an NCCL
+/// call of the launch program, not a kernel).
 static bool needsNoKernel(Operation *op) {
-  return isa<ConstantOp, ParameterOp, ReshapeOp, FusionOp, YieldOp>(op);
+  return isa<ConstantOp, ParameterOp, ReshapeOp, FusionOp, YieldOp,
+             AllReduceOp>(op);
 }
 
 /// The kernel family name of a one-op fusion: the op name without "tfc.".

@@ -727,3 +727,9 @@ LogicalResult AllReduceOp::verify() {
     return emitOpError("needs at least 2 ranks, got ") << getRanks();
   return success();
 }
+
+LogicalResult AllReduceInPlaceOp::verify() {
+  if (getRanks() < 2)
+    return emitOpError("needs at least 2 ranks, got ") << getRanks();
+  return success();
+}

@@ -66,6 +66,12 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
   pm.addPass(createSetTarget(target));
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createRaise());
+  if (options.tensorParallel != 1) {
+    ShardTensorParallelOptions shard;
+    shard.ranks = options.tensorParallel;
+    shard.rank = options.rank;
+    pm.addPass(createShardTensorParallel(shard));
+  }
   CanonicalizeLayoutOptions layout;
   layout.report = options.report;
   pm.addNestedPass<func::FuncOp>(createCanonicalizeLayout(layout));

@@ -353,6 +353,18 @@ LogicalResult SerializeArtifactPass::serialize() {
   artifact::ArtifactWriter writer(arch);
   if (failed(checkExternalWeightsFile()))
     return failure();
+  // tfc-shard-tensor-parallel's rank of the group.
+  if (auto tp = module->getAttrOfType<DictionaryAttr>("tfc.tensor_parallel")) {
+    auto rank = tp.getAs<IntegerAttr>("rank");
+    auto ranks = tp.getAs<IntegerAttr>("ranks");
+    if (!rank || !ranks || ranks.getInt() < 2 || ranks.getInt() > 0xffff ||
+        rank.getInt() < 0 || rank.getInt() >= ranks.getInt())
+      return module.emitError()
+             << "tfc.tensor_parallel must hold rank and ranks with 0 <= "
+                "rank < ranks <= 65535, got "
+             << tp;
+    writer.setTensorParallel(rank.getInt(), ranks.getInt());
+  }
 
   func::FuncOp entry;
   for (auto func : module.getOps<func::FuncOp>())
@@ -463,6 +475,17 @@ LogicalResult SerializeArtifactPass::serialize() {
       refs[cast] = refs.lookup(cast.getSource());
       continue;
     }
+    if (auto allReduce = dyn_cast<AllReduceInPlaceOp>(op)) {
+      auto type = cast<MemRefType>(allReduce.getBuffer().getType());
+      std::optional<artifact::DType> dtype = toDType(type.getElementType());
+      auto found = refs.find(allReduce.getBuffer());
+      if (!dtype || found == refs.end())
+        return allReduce.emitOpError()
+               << "needs a buffer of the launch program with a float "
+                  "element type";
+      writer.addAllReduce(found->second, byteSize(type), *dtype);
+      continue;
+    }
     if (auto copy = dyn_cast<memref::CopyOp>(op)) {
       auto type = cast<MemRefType>(copy.getSource().getType());
       writer.addCopy(refs.lookup(copy.getSource()),
@@ -509,8 +532,8 @@ LogicalResult SerializeArtifactPass::serialize() {
       continue;
     }
     return op.emitOpError() << "cannot be serialized into an artifact: the "
-                               "runtime executes only kernel launches and "
-                               "copies";
+                               "runtime executes only kernel launches, "
+                               "copies and all-reduces";
   }
 
   std::string error;

@@ -532,6 +532,27 @@ def Tfc_AllReduceOp : Tfc_Op<"all_reduce", [SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+def Tfc_AllReduceInPlaceOp : Tfc_Op<"all_reduce_in_place"> {
+  let summary = "Launch-program form of tfc.all_reduce: sum a buffer over "
+                "the ranks, in place";
+  let description = [{
+    What `tfc-lower-fusions-to-kernels` makes of a `tfc.all_reduce`: the
+    buffer holding this rank's partial is replaced by the sum over the
+    `ranks` ranks of the group. The artifact writer turns it into an
+    all-reduce launch, which the runtime runs with NCCL on the stream of
+    the kernels (inside the same CUDA graph).
+
+    ```mlir
+    tfc.all_reduce_in_place %buf {ranks = 2 : i64} : memref<1x32x4096xf32>
+    ```
+  }];
+  let arguments = (ins Arg<MemRefOf<[F32, F16, BF16]>, "the partial, then the sum",
+                           [MemRead, MemWrite]>:$buffer,
+                       I64Attr:$ranks);
+  let assemblyFormat = "$buffer attr-dict `:` type($buffer)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Fusion
 //===----------------------------------------------------------------------===//

@@ -53,6 +53,17 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
                      "time; norm and softmax statistics and matmul "
                      "accumulation stay f32)"),
       llvm::cl::init("f32")};
+  Option<int64_t> tensorParallel{
+      *this, "tensor-parallel",
+      llvm::cl::desc("Shard the model over this many GPUs (Megatron layout, "
+                     "tfc-shard-tensor-parallel) and compile the program of "
+                     "rank `rank`; 1: no sharding"),
+      llvm::cl::init(1)};
+  Option<int64_t> rank{
+      *this, "rank",
+      llvm::cl::desc("With tensor-parallel=N: the rank, in [0, N), whose "
+                     "artifact this compilation writes"),
+      llvm::cl::init(0)};
   Option<std::string> stopAfter{
       *this, "stop-after",
       llvm::cl::desc("Stop after a stage: graph (fusions formed), kernels "

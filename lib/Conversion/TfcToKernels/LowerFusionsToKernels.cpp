@@ -189,6 +189,24 @@ LowerFusionsToKernelsPass::lowerFunction(ModuleOp module, func::FuncOp func,
           /*offset=*/0, type.getShape(), strides);
       continue;
     }
+    if (auto allReduce = dyn_cast<AllReduceOp>(op)) {
+      // Summed in place: on the partial's own buffer when nothing else
+      // reads the partial, else on a copy.
+      Value buffer = buffers.lookup(allReduce.getInput());
+      if (!buffer)
+        return allReduce.emitOpError() << "input has no buffer";
+      if (!buffer.getDefiningOp<memref::AllocOp>() ||
+          !allReduce.getInput().hasOneUse()) {
+        Value copy = memref::AllocOp::create(builder, op.getLoc(),
+                                             toMemRef(allReduce.getType()));
+        memref::CopyOp::create(builder, op.getLoc(), buffer, copy);
+        buffer = copy;
+      }
+      AllReduceInPlaceOp::create(builder, op.getLoc(), buffer,
+                                 allReduce.getRanks());
+      buffers[allReduce.getResult()] = buffer;
+      continue;
+    }
     auto fusion = dyn_cast<FusionOp>(op);
     if (!fusion)
       return op.emitOpError()

@@ -894,3 +894,11 @@ func.func @swiglu_integer(%g: tensor<4xi32>, %u: tensor<4xi32>) -> tensor<4xi32>
   %0 = tfc.swiglu %g, %u : tensor<4xi32>
   return %0 : tensor<4xi32>
 }
+
+// -----
+
+func.func @all_reduce_in_place_one_rank(%b: memref<4xf32>) {
+  // expected-error @+1 {{'tfc.all_reduce_in_place' op needs at least 2 ranks, got 1}}
+  tfc.all_reduce_in_place %b {ranks = 1 : i64} : memref<4xf32>
+  return
+}

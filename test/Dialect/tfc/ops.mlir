@@ -371,6 +371,13 @@ func.func @all_reduce(%x: tensor<1x32x64xf32>) -> tensor<1x32x64xf32> {
   return %0 : tensor<1x32x64xf32>
 }
 
+// CHECK-LABEL: func @all_reduce_in_place
+func.func @all_reduce_in_place(%b: memref<1x32x64xbf16>) {
+  // CHECK: tfc.all_reduce_in_place %{{.*}} {ranks = 4 : i64} : memref<1x32x64xbf16>
+  tfc.all_reduce_in_place %b {ranks = 4 : i64} : memref<1x32x64xbf16>
+  return
+}
+
 // CHECK-LABEL: func @swiglu
 // CHECK-SAME: (%[[G:.*]]: tensor<2x8xbf16>, %[[U:.*]]: tensor<2x8xbf16>)
 // CHECK: tfc.swiglu %[[G]], %[[U]] : tensor<2x8xbf16>
