@@ -92,6 +92,14 @@ CASES = [
     case('check_pinned_64x256', 'check', 300, 264, 520, tile=(64, 256, 3)),
     case('check_pinned_256x64_kmajor', 'check', 520, 136, 72, transpose_rhs=True,
          tile=(256, 64, 2)),
+    # The persistent schedule (pinned): batch broadcast, tails, K over
+    # several stages per tile, and more tiles than SMs (33 x 17 = 561), so
+    # that blocks loop and load the next tile during the epilogue.
+    case('check_persistent_nmajor_bias_gelu', 'check', 333, 520, 200, batch=(2,),
+         rhs_batch=(), epilogue=('bias', 'gelu'), tile=(128, 128, 3, 1)),
+    case('check_persistent_kmajor_residual', 'check', 1000, 200, 1048, transpose_rhs=True,
+         epilogue=('residual',), tile=(128, 256, 2, 1)),
+    case('check_persistent_many_tiles', 'check', 4100, 136, 2056, tile=(128, 128, 3, 1)),
     # GPT-2 124M at B8 x S1024 (M x K x N) and the square case.
     case('bench_qkv', 'bench', 8192, 768, 2304),
     case('bench_mlp_up', 'bench', 8192, 768, 3072),
@@ -104,7 +112,8 @@ CASES = [
 # Tile variants of the short-K GPT-2 shapes (pinned with tfc.tile): fewer
 # stages and smaller tiles let two blocks share an SM, so that one block's
 # prologue and epilogue overlap the other's main loop.
-for tile in ((128, 128, 3), (128, 128, 4), (128, 192, 2), (128, 256, 2), (64, 256, 2)):
+for tile in ((128, 128, 3), (128, 192, 2), (128, 256, 2), (128, 192, 3, 1), (128, 256, 2, 1),
+             (128, 256, 3, 1)):
     suffix = 'x'.join(map(str, tile))
     CASES.append(case('tile_qkv_' + suffix, 'bench', 8192, 768, 2304, tile=tile))
     CASES.append(case('tile_mlp_up_' + suffix, 'bench', 8192, 768, 3072, tile=tile))

@@ -33,9 +33,13 @@ for k in bench_square.wgmma bench_mlp_down.wgmma bench_square.mma; do
   echo "SASS $k: HGMMA $(grep -c HGMMA "$OUT/$k.sass"), UTMALDG $(grep -c UTMALDG "$OUT/$k.sass"), HMMA $(grep -c 'HMMA' "$OUT/$k.sass"), LDL/STL $(grep -cE 'LDL|STL' "$OUT/$k.sass"), WARPGROUP.ARRIVE $(grep -c 'WARPGROUP.ARRIVE' "$OUT/$k.sass"), WARPGROUP.DEPBAR $(grep -c 'WARPGROUP.DEPBAR' "$OUT/$k.sass")"
 done
 if [ $SANITIZER = 1 ]; then
-  for tool in memcheck racecheck; do
-    timeout 100 compute-sanitizer --tool $tool python3 "$DIR/run_wgmma.py" --dir "$DIR" --check-only \
-      --cases check_kmajor_bias_gelu,check_nmajor_bias_residual > "$OUT/$tool.log" 2>&1
-    echo "compute-sanitizer $tool exit status $?: $(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY|verdict' "$OUT/$tool.log" | tr '\n' ' ')"
+  # memcheck: both B layouts, tails, and the persistent schedule looping over
+  # 561 tiles; racecheck (slower): one kernel of each schedule.
+  for run in "memcheck check_kmajor_bias_gelu,check_nmajor_bias_residual,check_persistent_many_tiles" \
+             "racecheck check_kmajor_bias_gelu,check_persistent_nmajor_bias_gelu"; do
+    set -- $run
+    timeout 100 compute-sanitizer --tool $1 python3 "$DIR/run_wgmma.py" --dir "$DIR" --check-only \
+      --cases $2 > "$OUT/$1.log" 2>&1
+    echo "compute-sanitizer $1 ($2) exit status $?: $(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY|verdict' "$OUT/$1.log" | tr '\n' ' ')"
   done
 fi

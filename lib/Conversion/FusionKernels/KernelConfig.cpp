@@ -182,14 +182,18 @@ mlir::tfc::chooseWgmmaMatmulConfig(Operation *op, TargetAttr target,
                                    int64_t batch, int64_t m, int64_t n,
                                    int64_t k) {
   if (auto pinned = op->getAttrOfType<DenseI64ArrayAttr>(kTileAttrName)) {
-    if (pinned.size() != 3)
+    if (pinned.size() != 3 && pinned.size() != 4)
       return op->emitOpError("'")
              << kTileAttrName
-             << "' of the wgmma family needs 3 values (blockM, blockN, "
-                "stages), got "
+             << "' of the wgmma family needs 3 or 4 values (blockM, blockN, "
+                "stages[, persistent]), got "
              << pinned.size();
     ArrayRef<int64_t> v = pinned.asArrayRef();
-    WgmmaMatmulConfig config{v[0], v[1], v[2]};
+    if (v.size() == 4 && v[3] != 0 && v[3] != 1)
+      return op->emitOpError("'")
+             << kTileAttrName << "' is invalid: persistent must be 0 or 1, got "
+             << v[3];
+    WgmmaMatmulConfig config{v[0], v[1], v[2], v.size() == 4 && v[3] == 1};
     std::string why = whyInvalid(config, target);
     if (!why.empty())
       return op->emitOpError("'") << kTileAttrName << "' is invalid: " << why;

@@ -49,7 +49,8 @@ struct MmaMatmulConfig {
 /// The attribute that pins a matmul's configuration: 6 values
 /// `tfc.tile = array<i64: blockM, blockN, blockK, warpsM, warpsN, stages>`
 /// pin the mma.sync family (also on sm_90a); 3 values `array<i64: blockM,
-/// blockN, stages>` pin the wgmma + TMA family (WgmmaMatmulConfig).
+/// blockN, stages>` (or 4: `persistent` last) pin the wgmma + TMA family
+/// (WgmmaMatmulConfig).
 inline constexpr llvm::StringLiteral kTileAttrName = "tfc.tile";
 
 /// Chooses the configuration of a batch x [m, k] x [k, n] matmul of 16-bit
@@ -77,15 +78,23 @@ bool hasWgmma(TargetAttr target);
 struct WgmmaMatmulConfig {
   static constexpr int64_t kBlockK = 64;
   int64_t blockM, blockN, stages;
+  /// One block per SM looping over tiles (the next tile's loads overlap
+  /// this tile's epilogue) instead of one block per tile.
+  bool persistent = false;
 
   int64_t warpgroups() const { return blockM / 64; }
   int64_t threads() const { return warpgroups() * 128; }
   /// Bytes of one stage: the A tile and the B tile (16-bit elements).
   int64_t stageBytes() const { return (blockM + blockN) * kBlockK * 2; }
-  /// The stages, or the epilogue's tile (16-bit elements, rows padded by
-  /// 16 bytes) that reuses them, whichever is larger.
+  /// Bytes of the epilogue's output tile (16-bit elements, rows padded by
+  /// 16 bytes), and where it starts: over the stages, which are free by
+  /// then, or after them in the persistent schedule.
+  int64_t epilogueBytes() const { return blockM * (blockN + 8) * 2; }
+  int64_t epilogueOffset() const {
+    return persistent ? stages * stageBytes() : 0;
+  }
   int64_t sharedMemoryBytes() const {
-    return std::max(stages * stageBytes(), blockM * (blockN + 8) * 2);
+    return std::max(stages * stageBytes(), epilogueOffset() + epilogueBytes());
   }
 };
 
@@ -93,7 +102,8 @@ struct WgmmaMatmulConfig {
 /// 16-bit operands: blockM 128 (64 for m <= 64), blockN from 256, 192, 128
 /// to fill the last wave of blocks best, as many stages as the target's
 /// shared memory per block holds (at most 5). `tfc.tile = array<i64: blockM,
-/// blockN, stages>` (3 values) pins it; errors name the violated constraint.
+/// blockN, stages>` (3 values, or 4 with `persistent` 0 or 1) pins it;
+/// errors name the violated constraint.
 FailureOr<WgmmaMatmulConfig> chooseWgmmaMatmulConfig(Operation *op,
                                                      TargetAttr target,
                                                      int64_t batch, int64_t m,

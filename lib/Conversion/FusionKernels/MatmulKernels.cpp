@@ -42,10 +42,10 @@ mlir::tfc::emitMatmulKernel(OpBuilder &b, KernelContext &ctx, MatmulOp op) {
   if (isWgmmaMatmul(ctx, op))
     return emitWgmmaMatmulKernel(b, ctx, op);
   if (auto tile = op->getAttrOfType<DenseI64ArrayAttr>(kTileAttrName);
-      tile && tile.size() == 3)
+      tile && (tile.size() == 3 || tile.size() == 4))
     return op.emitOpError("'")
            << kTileAttrName
-           << "' with 3 values pins the wgmma + TMA family, which needs an "
+           << "' with 3 or 4 values pins the wgmma + TMA family, which needs an "
               "sm_90a target, a kernel that can take tensor maps, 16-bit "
               "operands read from kernel arguments with rows a multiple of "
               "8 elements and an untransposed lhs";

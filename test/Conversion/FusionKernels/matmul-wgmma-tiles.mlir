@@ -53,7 +53,7 @@ func.func @too_many_stages(%a: tensor<128x64xbf16>, %b: tensor<64x128xbf16>) -> 
 func.func @pinned_unaligned(%a: tensor<64x20xbf16>, %b: tensor<20x64xbf16>) -> tensor<64x64xbf16> {
   %0 = tfc.fusion "matmul" (%a, %b) : (tensor<64x20xbf16>, tensor<20x64xbf16>) -> tensor<64x64xbf16> {
   ^bb0(%x: tensor<64x20xbf16>, %y: tensor<20x64xbf16>):
-    // expected-error @+1 {{'tfc.tile' with 3 values pins the wgmma + TMA family, which needs an sm_90a target, a kernel that can take tensor maps, 16-bit operands read from kernel arguments with rows a multiple of 8 elements and an untransposed lhs}}
+    // expected-error @+1 {{'tfc.tile' with 3 or 4 values pins the wgmma + TMA family, which needs an sm_90a target, a kernel that can take tensor maps, 16-bit operands read from kernel arguments with rows a multiple of 8 elements and an untransposed lhs}}
     %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 64, 64, 2>} : (tensor<64x20xbf16>, tensor<20x64xbf16>) -> tensor<64x64xbf16>
     tfc.yield %1 : tensor<64x64xbf16>
   }
@@ -67,10 +67,44 @@ module attributes {tfc.target = #tfc.target<arch = "sm_80", sm_count = 108, smem
 func.func @pinned_sm80(%a: tensor<128x64xbf16>, %b: tensor<64x128xbf16>) -> tensor<128x128xbf16> {
   %0 = tfc.fusion "matmul" (%a, %b) : (tensor<128x64xbf16>, tensor<64x128xbf16>) -> tensor<128x128xbf16> {
   ^bb0(%x: tensor<128x64xbf16>, %y: tensor<64x128xbf16>):
-    // expected-error @+1 {{'tfc.tile' with 3 values pins the wgmma + TMA family, which needs an sm_90a target}}
+    // expected-error @+1 {{'tfc.tile' with 3 or 4 values pins the wgmma + TMA family, which needs an sm_90a target}}
     %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 128, 128, 2>} : (tensor<128x64xbf16>, tensor<64x128xbf16>) -> tensor<128x128xbf16>
     tfc.yield %1 : tensor<128x128xbf16>
   }
   return %0 : tensor<128x128xbf16>
 }
+}
+
+// -----
+
+// A 4th value of 1 pins the persistent schedule: min(tiles, SMs) blocks
+// (here 33 x 17 tiles over the preset's 132 SMs), each looping over its
+// tiles; the epilogue tile follows the stages in shared memory
+// (2 x 32768 + 128 x 136 x 2 bytes).
+// CHECK-LABEL: gpu.func @persistent_0
+// CHECK-SAME: tfc.dynamic_shared_memory = 100352
+// CHECK-SAME: tfc.grid = array<i64: 132, 1, 1>
+// CHECK: scf.for %[[TILE:.*]] = %c0{{.*}} to %{{.*}} step %c1
+// CHECK: scf.for
+// CHECK: nvvm.wgmma.mma_async
+// CHECK: %[[EPI:.*]] = memref.view %{{.*}}[%c65536][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<128x136xbf16, #gpu.address_space<workgroup>>
+func.func @persistent(%a: tensor<4100x136xbf16>, %b: tensor<136x2056xbf16>) -> tensor<4100x2056xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<4100x136xbf16>, tensor<136x2056xbf16>) -> tensor<4100x2056xbf16> {
+  ^bb0(%x: tensor<4100x136xbf16>, %y: tensor<136x2056xbf16>):
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 128, 128, 2, 1>} : (tensor<4100x136xbf16>, tensor<136x2056xbf16>) -> tensor<4100x2056xbf16>
+    tfc.yield %1 : tensor<4100x2056xbf16>
+  }
+  return %0 : tensor<4100x2056xbf16>
+}
+
+// -----
+
+func.func @bad_persistent(%a: tensor<128x64xbf16>, %b: tensor<64x128xbf16>) -> tensor<128x128xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<128x64xbf16>, tensor<64x128xbf16>) -> tensor<128x128xbf16> {
+  ^bb0(%x: tensor<128x64xbf16>, %y: tensor<64x128xbf16>):
+    // expected-error @+1 {{'tfc.tile' is invalid: persistent must be 0 or 1, got 7}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 128, 128, 2, 7>} : (tensor<128x64xbf16>, tensor<64x128xbf16>) -> tensor<128x128xbf16>
+    tfc.yield %1 : tensor<128x128xbf16>
+  }
+  return %0 : tensor<128x128xbf16>
 }
