@@ -9,13 +9,17 @@
 //
 //   1. Read the target from the enclosing module (tfc-set-target's).
 //   2. For each fusion: choose (or check the pinned) tiles of its anchor.
-//   3. With `report`, print one line per kernel given tiles.
+//   3. With `report`, print the kernel table: every kernel's predicted HBM
+//      bytes, FLOPs, roofline time and tiles, and the function's totals.
 //
 //===----------------------------------------------------------------------===//
 
+#include "tfc/Analysis/CostModel.h"
 #include "tfc/Conversion/KernelTiles.h"
 #include "tfc/Passes/Passes.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlir::tfc {
@@ -25,6 +29,67 @@ namespace mlir::tfc {
 
 using namespace mlir;
 using namespace mlir::tfc;
+
+/// Prints one line per kernel (fusion): its anchor, predicted HBM bytes,
+/// FLOPs and roofline time on the target, its tiles; then the function's
+/// totals and the bytes of the intermediates (kernel results the function
+/// does not return), which the memory plan places in one arena.
+static void printKernelTable(
+    func::FuncOp func, TargetAttr target,
+    ArrayRef<std::pair<FusionOp, Operation *>> kernels) {
+  CostModel model(target);
+  KernelCost total;
+  double seconds = 0;
+  int64_t intermediates = 0;
+  llvm::SmallPtrSet<Value, 8> returned;
+  for (Operation &op : func.getBody().front())
+    if (isa<func::ReturnOp>(op))
+      for (Value v : op.getOperands())
+        returned.insert(v);
+  for (auto [index, kernel] : llvm::enumerate(kernels)) {
+    auto [fusion, tiled] = kernel;
+    KernelCost cost = model.getCost(fusion);
+    double kernelSeconds = model.getPredictedSeconds(cost);
+    total += cost;
+    seconds += kernelSeconds;
+    for (Value result : fusion.getResults())
+      if (!returned.contains(result))
+        intermediates += getTensorBytes(result.getType());
+    llvm::raw_ostream &os = llvm::errs();
+    os << "tfc-tile: kernel " << index << " \"" << fusion.getKind() << "\"";
+    // Named after its anchor, else its first op that has a (node) name.
+    Operation *named = tiled;
+    if (!named)
+      for (Operation &op : fusion.getBodyBlock().without_terminator())
+        if (isa<NameLoc>(op.getLoc()) && !isa<ReshapeOp>(op)) {
+          named = &op;
+          break;
+        }
+    if (named) {
+      os << " (" << named->getName().stripDialect();
+      if (auto name = dyn_cast<NameLoc>(named->getLoc()))
+        os << " \"" << name.getName().getValue() << "\"";
+      os << ")";
+    }
+    os << ": " << cost.hbmBytes << " bytes, "
+       << llvm::format("%.3f", cost.getFlops() * 1e-6) << " MFLOP, "
+       << llvm::format("%.3f", kernelSeconds * 1e6) << " us, tile ";
+    if (auto tile = tiled ? tiled->getAttrOfType<DenseI64ArrayAttr>("tfc.tile")
+                          : DenseI64ArrayAttr()) {
+      os << "[";
+      llvm::interleaveComma(tile.asArrayRef(), os);
+      os << "]";
+    } else {
+      os << "none";
+    }
+    os << "\n";
+  }
+  llvm::errs() << "tfc-tile: @" << func.getSymName() << " on "
+               << target.getArch() << ": " << kernels.size()
+               << " kernels, predicted HBM bytes " << total.hbmBytes
+               << ", time " << llvm::format("%.3f", seconds * 1e6)
+               << " us, intermediates " << intermediates << " bytes\n";
+}
 
 namespace {
 struct TilePass : tfc::impl::TileBase<TilePass> {
@@ -50,29 +115,20 @@ struct TilePass : tfc::impl::TileBase<TilePass> {
 
     // 2. Choose or check.
     bool failedAny = false;
+    SmallVector<std::pair<FusionOp, Operation *>> kernels;
     for (FusionOp fusion : func.getOps<FusionOp>()) {
       FailureOr<Operation *> anchor = recordKernelTiles(fusion, target);
       if (failed(anchor)) {
         failedAny = true;
         continue;
       }
-      if (!*anchor)
-        continue;
-      ++numTiled;
-      // 3. Report.
-      if (report) {
-        llvm::errs() << "tfc-tile: " << fusion.getKind() << " kernel ("
-                     << (*anchor)->getName().stripDialect();
-        if (auto name = dyn_cast<NameLoc>((*anchor)->getLoc()))
-          llvm::errs() << " \"" << name.getName().getValue() << "\"";
-        llvm::errs() << ") on " << target.getArch() << ": tile [";
-        llvm::interleaveComma(
-            (*anchor)->getAttrOfType<DenseI64ArrayAttr>("tfc.tile")
-                .asArrayRef(),
-            llvm::errs());
-        llvm::errs() << "]\n";
-      }
+      if (*anchor)
+        ++numTiled;
+      kernels.push_back({fusion, *anchor});
     }
+    // 3. Report: every kernel with its roofline inputs and tiles.
+    if (report && !failedAny)
+      printKernelTable(func, target, kernels);
     if (failedAny)
       signalPassFailure();
   }

@@ -245,9 +245,16 @@ def Tfc_SoftmaxOp : Tfc_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let summary = "Softmax along one axis";
   let description = [{
     `exp(x - max(x)) / sum(exp(x - max(x)))` along `axis` (non-negative).
+    The discardable unit attribute `tfc.online` (set by
+    `tfc-online-softmax`) selects the single-pass online form: a running
+    maximum and a sum of exponentials rescaled whenever the maximum grows.
+    Kernels and the reference executor run that form; `tfc.tile` (set by
+    `tfc-tile`) fixes the row layout `[threadsPerRow, rowsPerBlock]`
+    (`tfc/Dialect/KernelForms.h`).
 
     ```mlir
     %0 = tfc.softmax %x {axis = 1 : i64} : tensor<4x8xf32>
+    %1 = tfc.softmax %x {axis = 1 : i64, tfc.online} : tensor<4x8xf32>
     ```
   }];
   let arguments = (ins Tfc_FloatTensor:$input, I64Attr:$axis);
@@ -339,6 +346,14 @@ def Tfc_AttentionOp : Tfc_Op<"attention", [Pure, InferTypeOpAdaptor]> {
     `causal` masks key `j > i + (Skv - Sq)`; `window > 0` also masks keys
     further than `window - 1` behind the query (sliding window); `alibi`
     adds the standard per-head linear bias.
+
+    The discardable unit attribute `tfc.flash` (set by `tfc-online-softmax`)
+    selects the flash form: keys and values in tiles of blockKV, a running
+    max, sum and output accumulator per query row, key tiles outside the
+    causal / window range skipped, the score matrix never materialised;
+    `tfc.tile = array<i64: blockQ, blockKV, warps, stages>` (set by
+    `tfc-tile` or pinned) fixes the tiles the kernel and the reference
+    executor use (`tfc/Dialect/KernelForms.h`).
 
     ```mlir
     %0 = tfc.attention %q, %k, %v {scale = 0.125 : f32, causal = true}

@@ -11,7 +11,7 @@
 // CHECK-LABEL: func.func @gpt2_layer_norm
 // SM90: tfc.layer_norm {{.*}}tfc.tile = array<i64: 32, 4>
 // SM80: tfc.layer_norm {{.*}}tfc.tile = array<i64: 32, 8>
-// REPORT: tfc-tile: layer_norm kernel (layer_norm) on sm_90a: tile [32, 4]
+// REPORT: tfc-tile: kernel 0 "layer_norm" (layer_norm): 3148800 bytes, {{.*}} MFLOP, {{.*}} us, tile [32, 4]
 func.func @gpt2_layer_norm(%x: tensor<1024x768xbf16>, %g: tensor<768xbf16>, %b: tensor<768xbf16>) -> tensor<1024x768xbf16> {
   %0 = tfc.fusion "layer_norm" (%x, %g, %b) : (tensor<1024x768xbf16>, tensor<768xbf16>, tensor<768xbf16>) -> tensor<1024x768xbf16> {
   ^bb0(%a: tensor<1024x768xbf16>, %s: tensor<768xbf16>, %t: tensor<768xbf16>):
