@@ -61,6 +61,16 @@ options:
                          (with --weights/--weights-dir as given) and exit;
                          needs no GPU
   --device N             CUDA device ordinal (default 0)
+  --ranks N              tensor parallelism: MODEL and every --weights FILE
+                         contain "{rank}", replaced by 0..N-1 to name the
+                         artifact (tfc-compile tensor-parallel=N rank=R) and
+                         weight shards of each rank; rank R runs on device
+                         --device + R, all in this process, one thread per
+                         GPU, all-reducing through NCCL. Latencies are the
+                         slowest rank's; outputs are rank 0's (every rank
+                         holds them). A failing rank stops all ranks and is
+                         named; TFC_COLLECTIVE_TIMEOUT_S (default 300) bounds
+                         a run
   --help                 print this help
 
 .npy dtypes: f32 '<f4', f16 '<f2', bf16 '<u2' (raw bits), i64 '<i8',
@@ -83,6 +93,7 @@ struct Options {
   int warmup = 1;
   int repeat = 1;
   int device = 0;
+  int ranks = 0; ///< --ranks: tensor-parallel group size (0: one GPU)
 };
 
 int fail(const std::string &message) {
@@ -148,6 +159,10 @@ int parseOptions(int argc, char **argv, Options &options) {
       options.poison = true;
     } else if (arg == "--inspect") {
       options.inspect = true;
+    } else if (arg == "--ranks") {
+      const char *v = value();
+      if (!v || !parseCount(v, 2, options.ranks))
+        return usageError("--ranks expects a number of GPUs (at least 2)");
     } else if (arg == "--warmup" || arg == "--repeat" || arg == "--device") {
       const char *v = value();
       int *target = arg == "--warmup"   ? &options.warmup
@@ -167,7 +182,17 @@ int parseOptions(int argc, char **argv, Options &options) {
   }
   if (options.model.empty())
     return usageError("no model given");
+  if (options.ranks && options.model.find("{rank}") == std::string::npos)
+    return usageError("--ranks needs a MODEL path with {rank} in it (e.g. "
+                      "model.rank{rank}.tfcm)");
   return -1;
+}
+
+/// `text` with every "{rank}" replaced by `rank`.
+std::string forRank(std::string text, int rank) {
+  for (size_t at; (at = text.find("{rank}")) != std::string::npos;)
+    text.replace(at, 6, std::to_string(rank));
+  return text;
 }
 
 struct HostInput {
@@ -379,12 +404,102 @@ int runModel(const tfcArtifact *artifact, const Options &options) {
   return 0;
 }
 
+/// --ranks N: the ranks' artifacts as one tensor-parallel group.
+int runGroup(const Options &options) {
+  std::vector<tfcArtifact *> artifacts;
+  struct Releaser {
+    std::vector<tfcArtifact *> &artifacts;
+    tfcGroup *group = nullptr;
+    ~Releaser() {
+      tfcGroupRelease(group);
+      for (tfcArtifact *a : artifacts)
+        tfcArtifactRelease(a);
+    }
+  } releaser{artifacts};
+  for (int r = 0; r < options.ranks; ++r) {
+    tfcArtifact *artifact = nullptr;
+    std::string path = forRank(options.model, r);
+    if (tfcStatus status = tfcArtifactLoadFile(path.c_str(), &artifact))
+      return fail("rank " + std::to_string(r) + ": " + lastError(status));
+    artifacts.push_back(artifact);
+  }
+  if (options.inspect) {
+    for (int r = 0; r < options.ranks; ++r) {
+      std::printf("== rank %d: %s\n", r, forRank(options.model, r).c_str());
+      std::fputs(tfcArtifactDescribe(artifacts[r]), stdout);
+    }
+    std::fflush(stdout);
+    if (tfcStatus status =
+            tfcGroupCheckArtifacts(artifacts.data(), options.ranks))
+      return fail(lastError(status));
+    std::printf("group: %d ranks agree (inputs, outputs, all-reduces); %s\n",
+                options.ranks, tfcNcclVersion());
+    return 0;
+  }
+  std::vector<HostInput> inputs;
+  if (int status = readInputs(artifacts[0], options, inputs))
+    return status;
+  std::vector<Options> rankOptions(options.ranks, options);
+  std::vector<std::vector<const char *>> files(options.ranks);
+  std::vector<tfcSessionOptions> sessionOptions;
+  for (int r = 0; r < options.ranks; ++r) {
+    for (std::string &file : rankOptions[r].weightFiles)
+      file = forRank(file, r);
+    rankOptions[r].device = options.device + r;
+  }
+  for (int r = 0; r < options.ranks; ++r)
+    sessionOptions.push_back(makeSessionOptions(rankOptions[r], files[r]));
+  std::vector<const tfcSessionOptions *> optionPtrs;
+  for (const tfcSessionOptions &o : sessionOptions)
+    optionPtrs.push_back(&o);
+  tfcGroup *group = nullptr;
+  if (tfcStatus status = tfcGroupCreate(artifacts.data(), optionPtrs.data(),
+                                        options.ranks, &group))
+    return fail(lastError(status));
+  releaser.group = group;
+  std::printf("group: %d ranks, %s\n", options.ranks, tfcNcclVersion());
+  for (int r = 0; r < options.ranks; ++r) {
+    tfcSession *session = tfcGroupSession(group, r);
+    std::printf("rank %d device: %s\n", r, tfcSessionDescribe(session));
+    for (const HostInput &input : inputs)
+      if (tfcStatus status = tfcSessionBindInputHost(
+              session, input.name.c_str(), input.dtype,
+              input.array.data.data(), input.array.data.size()))
+        return fail("rank " + std::to_string(r) + ": " + lastError(status));
+    if (options.poison)
+      if (tfcStatus status = tfcSessionPoison(session, 0xFF))
+        return fail("rank " + std::to_string(r) + ": " + lastError(status));
+  }
+  for (int i = 0; i < options.warmup; ++i)
+    if (tfcStatus status = tfcGroupRun(group))
+      return fail(lastError(status));
+  std::vector<float> times, rankTimes(options.ranks);
+  for (int i = 0; i < options.repeat; ++i) {
+    if (tfcStatus status = tfcGroupRunTimed(group, rankTimes.data()))
+      return fail(lastError(status));
+    times.push_back(*std::max_element(rankTimes.begin(), rankTimes.end()));
+  }
+  std::sort(times.begin(), times.end());
+  std::printf("latency: median %.4f ms, min %.4f ms, max %.4f ms over %d "
+              "runs (%d warm-up, %d ranks, slowest rank, %s)\n",
+              times[times.size() / 2], times.front(), times.back(),
+              options.repeat, options.warmup, options.ranks,
+              options.noGraph || graphDisabledByEnv() ? "no graph"
+                                                      : "CUDA graph");
+  if (!options.outputDir.empty())
+    return writeOutputs(artifacts[0], tfcGroupSession(group, 0),
+                        options.outputDir);
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   Options options;
   if (int status = parseOptions(argc, argv, options); status >= 0)
     return status;
+  if (options.ranks)
+    return runGroup(options);
 
   tfcArtifact *artifact = nullptr;
   if (tfcStatus status = tfcArtifactLoadFile(options.model.c_str(), &artifact))
