@@ -320,6 +320,12 @@ def Tfc_MatmulOp : Tfc_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
     element type; the product accumulates in `accumulator_type` (default
     f32 for floats).
 
+    `tfc.tile` (set by `tfc-tile` or pinned) fixes the kernel's tiles for
+    16-bit operands: 6 values `[blockM, blockN, blockK, warpsM, warpsN,
+    stages]` select the mma.sync family; 3 or 4 values `[blockM, blockN,
+    stages(, persistent)]` the wgmma + TMA family on sm_90a
+    (lib/Conversion/FusionKernels/KernelConfig.h says which tiles are valid).
+
     ```mlir
     %0 = tfc.matmul %a, %w {transpose_rhs = true}
         : (tensor<2x32x64xf32>, tensor<128x64xf32>) -> tensor<2x32x128xf32>

@@ -159,6 +159,9 @@ bool mlir::tfc::hasWgmma(TargetAttr target) {
 static constexpr int64_t kWgmmaReservedSharedBytes = 1024;
 /// Most stages the chooser uses (more only lengthen the prologue).
 static constexpr int64_t kWgmmaMaxStages = 5;
+/// K up to which a block's main loop is short enough that overlapping two
+/// blocks per SM beats deeper pipelining.
+static constexpr int64_t kWgmmaShortK = 1024;
 
 /// Why `c` cannot run, or an empty string.
 static std::string whyInvalid(const WgmmaMatmulConfig &c, TargetAttr target) {
@@ -202,7 +205,7 @@ mlir::tfc::chooseWgmmaMatmulConfig(Operation *op, TargetAttr target,
 
   // The block tile whose last wave of blocks is fullest, weighted by the
   // columns it wastes past n and by the wgmma width (wider reuses each A
-  // tile more; measured in benchmarks/RESULTS.md, "wgmma").
+  // tile more; benchmarks/RESULTS.md, "wgmma + TMA matmul").
   int64_t blockM = m <= 64 ? 64 : 128;
   int64_t smCount = std::max<int64_t>(target.getSmCount(), 1);
   std::optional<WgmmaMatmulConfig> best;
@@ -220,6 +223,17 @@ mlir::tfc::chooseWgmmaMatmulConfig(Operation *op, TargetAttr target,
       continue;
     int64_t stages = (target.getSmemPerBlock() - kWgmmaReservedSharedBytes) /
                      config.stageBytes();
+    // Short K (a few K tiles per block): two stages, so that two blocks
+    // share an SM and one's prologue and epilogue overlap the other's main
+    // loop, where the accumulators leave registers for two (blockN <= 192:
+    // 96 of them, 122 registers per thread). Measured on GPT-2's qkv
+    // (8192 x 768 x 2304): 0.0568 ms with 128x192x2 vs 0.0609 ms with
+    // 128x192x5; 128x256 (154 registers) stays at one block per SM.
+    int64_t twoBlocksBytes =
+        2 * (2 * config.stageBytes() + kWgmmaReservedSharedBytes);
+    if (k <= kWgmmaShortK && blockN <= 192 &&
+        twoBlocksBytes <= target.getSmemPerSm())
+      stages = 2;
     config.stages = std::clamp<int64_t>(
         std::min(stages, ceilDiv(k, WgmmaMatmulConfig::kBlockK)), 2,
         kWgmmaMaxStages);

@@ -101,7 +101,8 @@ struct WgmmaMatmulConfig {
 /// Chooses the wgmma configuration of a batch x [m, k] x [k, n] matmul of
 /// 16-bit operands: blockM 128 (64 for m <= 64), blockN from 256, 192, 128
 /// to fill the last wave of blocks best, as many stages as the target's
-/// shared memory per block holds (at most 5). `tfc.tile = array<i64: blockM,
+/// shared memory per block holds (at most 5; 2 for K <= 1024 and blockN <=
+/// 192, so that two blocks share an SM). `tfc.tile = array<i64: blockM,
 /// blockN, stages>` (3 values, or 4 with `persistent` 0 or 1) pins it;
 /// errors name the violated constraint.
 FailureOr<WgmmaMatmulConfig> chooseWgmmaMatmulConfig(Operation *op,
