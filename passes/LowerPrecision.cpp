@@ -20,6 +20,12 @@
 //   3. Cast the function's results back to their declared types; erase the
 //      f32 weights nothing reads any more.
 //
+// With fp8=per-tensor|per-channel, step 2 turns each lowered matmul whose
+// weight (rhs) is an inline rank-2 f32 tensor into tfc.dynamic_quantize of
+// its (low-type) activation and a tfc.scaled_matmul on an f8E4M3FN copy of
+// the weight, quantized now from the f32 values with scales amax / 448 (per
+// tensor, or per output channel).
+//
 //===----------------------------------------------------------------------===//
 
 #include "ConstantUtils.h"
@@ -30,6 +36,10 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <cmath>
+#include <limits>
 
 namespace mlir::tfc {
 #define GEN_PASS_DEF_LOWERPRECISION
@@ -88,11 +98,18 @@ DenseSet<Value> findResidualStream(func::FuncOp func) {
   return stream;
 }
 
+/// How tfc-lower-precision quantizes matmul weights to fp8.
+enum class Fp8Mode { None, PerTensor, PerChannel };
+
+/// The largest finite f8E4M3FN value.
+constexpr double kE4M3Max = 448.0;
+
 class PrecisionLowering {
 public:
-  PrecisionLowering(func::FuncOp func, FloatType low, bool keepResidual)
+  PrecisionLowering(func::FuncOp func, FloatType low, bool keepResidual,
+                    Fp8Mode fp8)
       : func(func), low(low),
-        f32(Float32Type::get(func.getContext())) {
+        f32(Float32Type::get(func.getContext())), fp8(fp8) {
     // Step 1a: the f32 tensors, before any is retyped.
     for (Value arg : func.getArguments())
       if (isF32Tensor(arg))
@@ -113,15 +130,22 @@ public:
 
   LogicalResult run();
 
-  int64_t weightsConverted = 0, castsInserted = 0, opsLowered = 0;
+  int64_t weightsConverted = 0, castsInserted = 0, opsLowered = 0,
+          matmulsFp8 = 0;
 
 private:
   FloatType computeTypeOf(Operation *op) const;
   void lower(Operation *op, FloatType compute);
   Value convert(Value value, FloatType element);
+  bool lowerToFp8(MatmulOp op, FloatType compute);
 
   func::FuncOp func;
   FloatType low, f32;
+  Fp8Mode fp8;
+  /// The fp8 quantization of each activation a matmul reads.
+  DenseMap<Value, DynamicQuantizeOp> quantized;
+  /// Matmuls replaced by fp8 ones, erased once the walk is done.
+  SmallVector<Operation *> replaced;
   DenseSet<Value> originalF32, residual, keptF32;
   /// Converted copies of a value, one per element type.
   DenseMap<std::pair<Value, Type>, Value> converted;
@@ -205,7 +229,118 @@ Value PrecisionLowering::convert(Value value, FloatType element) {
   return result;
 }
 
+/// Step 2, fp8: replaces `op` (lowered to `compute`) by
+///   %q, %s = tfc.dynamic_quantize %x_low
+///   %y = tfc.scaled_matmul %q, %w_fp8 scales(%s, %w_scale)
+/// when its weight is an inline rank-2 f32 tensor and its lhs is not read
+/// transposed. The weight is quantized here, from its f32 values, to [K, N]
+/// (a transposed weight is stored transposed back) with the scale
+/// amax / 448 per tensor or per output channel n (1 where the amax is 0).
+/// Returns false, leaving `op` alone, when it does not qualify.
+bool PrecisionLowering::lowerToFp8(MatmulOp op, FloatType compute) {
+  Value rhs = op.getRhs();
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  if (op.getTransposeLhs() || rhsType.getRank() != 2 ||
+      !rhsType.getElementType().isF32() ||
+      !originalF32.contains(op.getLhs()))
+    return false;
+  std::optional<SmallVector<double>> values =
+      getConstantFloats(rhs, std::numeric_limits<int64_t>::max());
+  if (!values)
+    return false;
+  bool transposed = op.getTransposeRhs();
+  int64_t k = rhsType.getDimSize(transposed ? 1 : 0);
+  int64_t n = rhsType.getDimSize(transposed ? 0 : 1);
+  auto at = [&](int64_t kk, int64_t nn) {
+    return (*values)[transposed ? nn * k + kk : kk * n + nn];
+  };
+  // Scales, rounded to f32 (the quantized values divide by exactly them).
+  int64_t channels = fp8 == Fp8Mode::PerChannel ? n : 1;
+  SmallVector<float> scales(channels, 0.0f);
+  SmallVector<double> amax(channels, 0.0);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t nn = 0; nn < n; ++nn) {
+      double &m = amax[channels == 1 ? 0 : nn];
+      m = std::max(m, std::fabs(at(kk, nn)));
+    }
+  for (int64_t c = 0; c < channels; ++c) {
+    if (!std::isfinite(amax[c]))
+      return false; // inf/NaN weights have no scale: leave the matmul
+    scales[c] = amax[c] > 0 ? static_cast<float>(amax[c] / kE4M3Max) : 1.0f;
+  }
+  MLIRContext *context = func.getContext();
+  auto e4m3 = Float8E4M3FNType::get(context);
+  std::vector<char> bytes(k * n);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t nn = 0; nn < n; ++nn) {
+      APFloat q(at(kk, nn) / scales[channels == 1 ? 0 : nn]);
+      bool lostInfo = false;
+      q.convert(e4m3.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                &lostInfo);
+      bytes[kk * n + nn] =
+          static_cast<char>(q.bitcastToAPInt().getZExtValue() & 0xff);
+    }
+
+  OpBuilder builder(op);
+  Location loc = op.getLoc();
+  auto weightType = RankedTensorType::get({k, n}, e4m3);
+  Value weight;
+  if (auto parameter = rhs.getDefiningOp<ParameterOp>()) {
+    // Named after the original blob, or the parameter (identifier
+    // characters only).
+    std::string blob = parameter.getName().str();
+    for (char &c : blob)
+      if (!llvm::isAlnum(c) && c != '_' && c != '.')
+        c = '_';
+    if (auto resource =
+            dyn_cast<DenseResourceElementsAttr>(parameter.getValueAttr()))
+      blob = resource.getRawHandle().getKey().str();
+    AsmResourceBlob data = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        ArrayRef<char>(bytes), /*align=*/64);
+    weight = ParameterOp::create(
+        builder, parameter.getLoc(), weightType,
+        builder.getStringAttr(parameter.getName() + ".fp8"),
+        DenseResourceElementsAttr::get(weightType, blob + "_fp8",
+                                       std::move(data)));
+  } else {
+    weight = ConstantOp::create(
+        builder, rhs.getLoc(),
+        DenseElementsAttr::getFromRawBuffer(weightType, bytes));
+  }
+  auto scaleType = channels == 1 ? RankedTensorType::get({}, f32)
+                                 : RankedTensorType::get({n}, f32);
+  Value weightScale = ConstantOp::create(
+      builder, rhs.getLoc(),
+      DenseElementsAttr::get(scaleType, ArrayRef<float>(scales)));
+  // One quantization per activation, shared by the matmuls that read it.
+  Value x = convert(op.getLhs(), compute);
+  DynamicQuantizeOp quantize = quantized.lookup(x);
+  if (!quantize) {
+    auto lhsType = cast<RankedTensorType>(x.getType());
+    quantize = DynamicQuantizeOp::create(
+        builder, loc,
+        TypeRange{lhsType.clone(e4m3), RankedTensorType::get({}, f32)}, x);
+    quantized[x] = quantize;
+  }
+  auto resultType = op.getType().clone(compute);
+  Value product = ScaledMatmulOp::create(
+      builder, loc, resultType, quantize.getResult(), weight,
+      quantize.getScale(), weightScale);
+  op.getResult().replaceAllUsesWith(product);
+  // Readers convert it like any lowered value.
+  originalF32.insert(product);
+  replaced.push_back(op);
+  ++weightsConverted;
+  ++matmulsFp8;
+  ++opsLowered;
+  return true;
+}
+
 void PrecisionLowering::lower(Operation *op, FloatType compute) {
+  if (auto matmul = dyn_cast<MatmulOp>(op);
+      matmul && fp8 != Fp8Mode::None && compute != f32 &&
+      lowerToFp8(matmul, compute))
+    return;
   // A cast to or from a non-float type keeps its declared result type; a
   // float-to-float cast is retyped like any op (and then folds away).
   bool retypeResults =
@@ -267,9 +402,16 @@ LogicalResult PrecisionLowering::run() {
     if (touchesF32)
       lower(op, computeTypeOf(op));
   }
-  // f32 weights whose users all moved to converted copies.
+  // Matmuls that became fp8 ones, then the f32 weights whose users all
+  // moved to converted copies.
+  DenseSet<Operation *> erased;
+  for (Operation *op : replaced) {
+    op->erase();
+    erased.insert(op);
+  }
   for (Operation *op : llvm::reverse(ops))
-    if (isa<ConstantOp, ParameterOp>(op) && op->use_empty())
+    if (!erased.contains(op) && isa<ConstantOp, ParameterOp>(op) &&
+        op->use_empty())
       op->erase();
   return success();
 }
@@ -286,11 +428,28 @@ struct LowerPrecisionPass
       low = BFloat16Type::get(context);
     else if (dtype == "f16")
       low = Float16Type::get(context);
-    else if (dtype == "f32")
-      return; // nothing to lower
-    else {
+    else if (dtype != "f32") {
       func.emitError("tfc-lower-precision dtype '")
           << dtype << "' is not supported; expected bf16, f16 or f32";
+      return signalPassFailure();
+    }
+    Fp8Mode fp8Mode = Fp8Mode::None;
+    if (fp8 == "per-tensor")
+      fp8Mode = Fp8Mode::PerTensor;
+    else if (fp8 == "per-channel")
+      fp8Mode = Fp8Mode::PerChannel;
+    else if (fp8 != "none") {
+      func.emitError("tfc-lower-precision fp8 '")
+          << fp8 << "' is not supported; expected none, per-tensor or "
+                    "per-channel";
+      return signalPassFailure();
+    }
+    if (!low && fp8Mode == Fp8Mode::None)
+      return; // dtype=f32: nothing to lower
+    if (!low) {
+      func.emitError("tfc-lower-precision fp8=")
+          << fp8 << " needs dtype=bf16 or dtype=f16 for the ops around the "
+                    "fp8 matmuls, got dtype=f32";
       return signalPassFailure();
     }
     if (func.isExternal())
@@ -301,12 +460,13 @@ struct LowerPrecisionPass
           << func.getBody().getBlocks().size() << " blocks";
       return signalPassFailure();
     }
-    PrecisionLowering lowering(func, low, keepResidualF32);
+    PrecisionLowering lowering(func, low, keepResidualF32, fp8Mode);
     if (failed(lowering.run()))
       return signalPassFailure();
     numWeightsConverted += lowering.weightsConverted;
     numCastsInserted += lowering.castsInserted;
     numOpsLowered += lowering.opsLowered;
+    numMatmulsFp8 += lowering.matmulsFp8;
   }
 };
 

@@ -90,6 +90,12 @@ FailureOr<SmallVector<Tensor>> dispatch(Operation *op,
             ErfOp, SigmoidOp, ReluOp, SiluOp, NotOp, GeluOp>(
           [&](Operation *op) { return one(evaluateUnary(op, *in[0])); })
       .Case<CastOp>([&](CastOp op) { return one(evaluateCast(op, *in[0])); })
+      .Case<DynamicQuantizeOp>([&](DynamicQuantizeOp op) {
+        return evaluateDynamicQuantize(op, *in[0]);
+      })
+      .Case<ScaledMatmulOp>([&](ScaledMatmulOp op) {
+        return one(evaluateScaledMatmul(op, *in[0], *in[1], *in[2], *in[3]));
+      })
       .Case<SwigluOp>([&](SwigluOp op) {
         return one(evaluateSwiglu(op, *in[0], *in[1]));
       })

@@ -104,6 +104,18 @@ FailureOr<Tensor> evaluateRope(RopeOp op, const Tensor &input,
 SmallVector<double> alibiSlopes(int64_t numHeads);
 
 //===----------------------------------------------------------------------===//
+// fp8 ops (Quantized.cpp)
+//===----------------------------------------------------------------------===//
+
+/// The quantized tensor and its scale.
+FailureOr<SmallVector<Tensor>> evaluateDynamicQuantize(DynamicQuantizeOp op,
+                                                       const Tensor &input);
+FailureOr<Tensor> evaluateScaledMatmul(ScaledMatmulOp op, const Tensor &lhs,
+                                       const Tensor &rhs,
+                                       const Tensor &lhsScale,
+                                       const Tensor &rhsScale);
+
+//===----------------------------------------------------------------------===//
 // Structural ops (Structural.cpp)
 //===----------------------------------------------------------------------===//
 

@@ -341,6 +341,54 @@ def Tfc_MatmulOp : Tfc_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
   let hasVerifier = 1;
 }
 
+def Tfc_DynamicQuantizeOp : Tfc_Op<"dynamic_quantize", [Pure]> {
+  let summary = "Quantize a tensor to fp8 e4m3 with a per-tensor scale "
+                "computed from its values";
+  let description = [{
+    `scale = amax(|input|) / 448` (1 when the input is all zeros), computed
+    in f32 and returned as a rank-0 f32 tensor, and `result =
+    round_to_nearest_even(input / scale)` in `f8E4M3FN` (448 is its largest
+    finite value, so nothing saturates). `tfc-lower-precision{fp8=...}`
+    quantizes matmul activations with it; `tfc.scaled_matmul` multiplies
+    the scale back.
+
+    ```mlir
+    %q, %s = tfc.dynamic_quantize %x : tensor<32x128xbf16> -> tensor<32x128xf8E4M3FN>, tensor<f32>
+    ```
+  }];
+  let arguments = (ins Tfc_FloatTensor:$input);
+  let results = (outs Tfc_FloatTensor:$result, Tfc_FloatTensor:$scale);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result) "
+                       "`,` type($scale)";
+  let hasVerifier = 1;
+}
+
+def Tfc_ScaledMatmulOp : Tfc_Op<"scaled_matmul", [Pure]> {
+  let summary = "Matrix product of fp8 e4m3 operands with dequantization "
+                "scales";
+  let description = [{
+    `result[..., m, n] = (sum_k lhs[..., m, k] * rhs[k, n]) * lhs_scale *
+    rhs_scale[n]`: `lhs: [..., M, K]` and the weight `rhs: [K, N]` are
+    `f8E4M3FN`, the products are accumulated in f32, and the sum is scaled
+    back and rounded to the result's float type. `lhs_scale` is a rank-0
+    f32 tensor (per tensor); `rhs_scale` is rank 0 (per tensor) or `[N]`
+    (per output channel). Made by `tfc-lower-precision{fp8=...}`; the
+    reference executor runs it, the GPU kernels do not yet.
+
+    ```mlir
+    %0 = tfc.scaled_matmul %q, %w scales(%s, %ws)
+        : (tensor<32x128xf8E4M3FN>, tensor<128x512xf8E4M3FN>, tensor<f32>,
+           tensor<512xf32>) -> tensor<32x512xbf16>
+    ```
+  }];
+  let arguments = (ins Tfc_FloatTensor:$lhs, Tfc_FloatTensor:$rhs,
+                       Tfc_FloatTensor:$lhs_scale, Tfc_FloatTensor:$rhs_scale);
+  let results = (outs Tfc_FloatTensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs `scales` `(` $lhs_scale `,` $rhs_scale "
+                       "`)` attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Tfc_AttentionOp : Tfc_Op<"attention", [Pure, InferTypeOpAdaptor]> {
   let summary = "Scaled dot-product attention (causal, window, ALiBi, GQA)";
   let description = [{

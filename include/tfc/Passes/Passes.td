@@ -287,6 +287,38 @@ def LowerPrecision : Pass<"tfc-lower-precision", "::mlir::func::FuncOp"> {
 
     Expected accuracy: on the GPT-2 test models the logits stay within
     1e-2 of the f32 reference (relative to the largest logit) in bf16.
+
+    fp8 (`fp8=per-tensor|per-channel`, with `dtype=bf16|f16`): on top of
+    the above, every lowered `tfc.matmul` whose weight (rhs) is an inline
+    rank-2 f32 tensor, and whose lhs is not read transposed, becomes
+
+    ```mlir
+    %q, %s = tfc.dynamic_quantize %x : tensor<32x128xbf16> -> tensor<32x128xf8E4M3FN>, tensor<f32>
+    %y = tfc.scaled_matmul %q, %w8 scales(%s, %ws) : (tensor<32x128xf8E4M3FN>,
+        tensor<128x512xf8E4M3FN>, tensor<f32>, tensor<512xf32>) -> tensor<32x512xbf16>
+    ```
+
+    What is fp8: the two matmul operands only. The weight is quantized at
+    compile time from its f32 values, stored `[K, N]` (a weight read
+    transposed is stored transposed back), with scale `amax / 448` over
+    the whole weight (`per-tensor`, a `tensor<f32>`) or over each output
+    column (`per-channel`, a `tensor<Nxf32>`), rounded to f32; a zero
+    amax gives scale 1. The activation is quantized at run time by
+    `tfc.dynamic_quantize` with one scale per tensor, `amax / 448`. What
+    stays wider: the products are summed in f32 and multiplied by both
+    scales in f32; the result is in `dtype`; everything else is lowered
+    exactly as without fp8 (attention, norms, softmax and activation x
+    activation matmuls never see fp8). Not quantized: matmuls whose
+    weight is external (no data in the IR to compute a scale from), has
+    batch dims, or holds inf/NaN, and matmuls with `transpose_lhs`; they
+    stay in `dtype`. `dtype=f32` with fp8 is an error.
+
+    fp8 accuracy: on the GPT-2 and Llama test models the logits stay
+    within 0.1 of the f32 reference relative to the largest logit
+    (measured in `test/Passes/tfc-lower-precision/fp8-models.test`). The
+    GPU kernels do not implement `tfc.scaled_matmul` or
+    `tfc.dynamic_quantize` yet: `tfc-compile` on such IR stops with "has
+    no GPU kernel yet", and it has no fp8 precision option.
   }];
   let options = [
     Option<"dtype", "dtype", "std::string", /*default=*/"\"bf16\"",
@@ -295,6 +327,9 @@ def LowerPrecision : Pass<"tfc-lower-precision", "::mlir::func::FuncOp"> {
            /*default=*/"false",
            "Keep the residual stream (skip connections and their adds) in "
            "f32">,
+    Option<"fp8", "fp8", "std::string", /*default=*/"\"none\"",
+           "Matmuls with inline weights take f8E4M3FN operands: none, "
+           "per-tensor or per-channel weight scales (needs dtype=bf16|f16)">,
   ];
   let statistics = [
     Statistic<"numWeightsConverted", "weights-converted",
@@ -303,6 +338,8 @@ def LowerPrecision : Pass<"tfc-lower-precision", "::mlir::func::FuncOp"> {
               "tfc.cast ops inserted between f32 and the low type">,
     Statistic<"numOpsLowered", "ops-lowered",
               "Ops that now compute in the low type">,
+    Statistic<"numMatmulsFp8", "matmuls-fp8",
+              "Matmuls that now take f8E4M3FN operands">,
   ];
   let dependentDialects = ["::mlir::tfc::TfcDialect"];
 }

@@ -902,3 +902,83 @@ func.func @all_reduce_in_place_one_rank(%b: memref<4xf32>) {
   tfc.all_reduce_in_place %b {ranks = 1 : i64} : memref<4xf32>
   return
 }
+
+// -----
+
+func.func @dynamic_quantize_not_e4m3(%x: tensor<4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'tfc.dynamic_quantize' op result element type must be f8E4M3FN, got 'bf16'}}
+  %q, %s = tfc.dynamic_quantize %x : tensor<4xf32> -> tensor<4xbf16>, tensor<f32>
+  return %s : tensor<f32>
+}
+
+// -----
+
+func.func @dynamic_quantize_shape(%x: tensor<4xf32>) -> tensor<f32> {
+  // expected-error @+1 {{'tfc.dynamic_quantize' op result type 'tensor<2x2xf8E4M3FN>' does not have the input's shape 'tensor<4xf32>'}}
+  %q, %s = tfc.dynamic_quantize %x : tensor<4xf32> -> tensor<2x2xf8E4M3FN>, tensor<f32>
+  return %s : tensor<f32>
+}
+
+// -----
+
+func.func @dynamic_quantize_scale(%x: tensor<4xf32>) -> tensor<1xf32> {
+  // expected-error @+1 {{'tfc.dynamic_quantize' op scale must be tensor<f32>, got 'tensor<1xf32>'}}
+  %q, %s = tfc.dynamic_quantize %x : tensor<4xf32> -> tensor<4xf8E4M3FN>, tensor<1xf32>
+  return %s : tensor<1xf32>
+}
+
+// -----
+
+func.func @scaled_matmul_not_fp8(%a: tensor<4x8xbf16>, %w: tensor<8x2xf8E4M3FN>, %s: tensor<f32>, %ws: tensor<f32>) -> tensor<4x2xbf16> {
+  // expected-error @+1 {{'tfc.scaled_matmul' op operands must be f8E4M3FN tensors, got 'tensor<4x8xbf16>' and 'tensor<8x2xf8E4M3FN>'}}
+  %0 = tfc.scaled_matmul %a, %w scales(%s, %ws) : (tensor<4x8xbf16>, tensor<8x2xf8E4M3FN>, tensor<f32>, tensor<f32>) -> tensor<4x2xbf16>
+  return %0 : tensor<4x2xbf16>
+}
+
+// -----
+
+func.func @scaled_matmul_k(%a: tensor<4x8xf8E4M3FN>, %w: tensor<6x2xf8E4M3FN>, %s: tensor<f32>, %ws: tensor<f32>) -> tensor<4x2xbf16> {
+  // expected-error @+1 {{'tfc.scaled_matmul' op contraction sizes differ: lhs 'tensor<4x8xf8E4M3FN>' has K = 8, rhs 'tensor<6x2xf8E4M3FN>' has K = 6}}
+  %0 = tfc.scaled_matmul %a, %w scales(%s, %ws) : (tensor<4x8xf8E4M3FN>, tensor<6x2xf8E4M3FN>, tensor<f32>, tensor<f32>) -> tensor<4x2xbf16>
+  return %0 : tensor<4x2xbf16>
+}
+
+// -----
+
+func.func @scaled_matmul_rank(%a: tensor<4x8xf8E4M3FN>, %w: tensor<1x8x2xf8E4M3FN>, %s: tensor<f32>, %ws: tensor<f32>) -> tensor<4x2xbf16> {
+  // expected-error @+1 {{'tfc.scaled_matmul' op needs lhs [..., M, K] and rhs [K, N], got 'tensor<4x8xf8E4M3FN>' and 'tensor<1x8x2xf8E4M3FN>'}}
+  %0 = tfc.scaled_matmul %a, %w scales(%s, %ws) : (tensor<4x8xf8E4M3FN>, tensor<1x8x2xf8E4M3FN>, tensor<f32>, tensor<f32>) -> tensor<4x2xbf16>
+  return %0 : tensor<4x2xbf16>
+}
+
+// -----
+
+func.func @scaled_matmul_lhs_scale(%a: tensor<4x8xf8E4M3FN>, %w: tensor<8x2xf8E4M3FN>, %s: tensor<4xf32>, %ws: tensor<f32>) -> tensor<4x2xbf16> {
+  // expected-error @+1 {{'tfc.scaled_matmul' op lhs_scale must be tensor<f32>, got 'tensor<4xf32>'}}
+  %0 = tfc.scaled_matmul %a, %w scales(%s, %ws) : (tensor<4x8xf8E4M3FN>, tensor<8x2xf8E4M3FN>, tensor<4xf32>, tensor<f32>) -> tensor<4x2xbf16>
+  return %0 : tensor<4x2xbf16>
+}
+
+// -----
+
+func.func @scaled_matmul_rhs_scale(%a: tensor<4x8xf8E4M3FN>, %w: tensor<8x2xf8E4M3FN>, %s: tensor<f32>, %ws: tensor<3xf32>) -> tensor<4x2xbf16> {
+  // expected-error @+1 {{'tfc.scaled_matmul' op rhs_scale must be tensor<f32> or tensor<2xf32>, got 'tensor<3xf32>'}}
+  %0 = tfc.scaled_matmul %a, %w scales(%s, %ws) : (tensor<4x8xf8E4M3FN>, tensor<8x2xf8E4M3FN>, tensor<f32>, tensor<3xf32>) -> tensor<4x2xbf16>
+  return %0 : tensor<4x2xbf16>
+}
+
+// -----
+
+func.func @scaled_matmul_result_shape(%a: tensor<4x8xf8E4M3FN>, %w: tensor<8x2xf8E4M3FN>, %s: tensor<f32>, %ws: tensor<f32>) -> tensor<4x3xbf16> {
+  // expected-error @+1 {{'tfc.scaled_matmul' op result type 'tensor<4x3xbf16>' does not have the product's shape [4, 2]}}
+  %0 = tfc.scaled_matmul %a, %w scales(%s, %ws) : (tensor<4x8xf8E4M3FN>, tensor<8x2xf8E4M3FN>, tensor<f32>, tensor<f32>) -> tensor<4x3xbf16>
+  return %0 : tensor<4x3xbf16>
+}
+
+// -----
+
+func.func @scaled_matmul_fp8_result(%a: tensor<4x8xf8E4M3FN>, %w: tensor<8x2xf8E4M3FN>, %s: tensor<f32>, %ws: tensor<f32>) -> tensor<4x2xf8E4M3FN> {
+  // expected-error @+1 {{'tfc.scaled_matmul' op result must not be f8E4M3FN: the product is returned in a wider float type}}
+  %0 = tfc.scaled_matmul %a, %w scales(%s, %ws) : (tensor<4x8xf8E4M3FN>, tensor<8x2xf8E4M3FN>, tensor<f32>, tensor<f32>) -> tensor<4x2xf8E4M3FN>
+  return %0 : tensor<4x2xf8E4M3FN>
+}

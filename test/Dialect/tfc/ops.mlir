@@ -386,6 +386,15 @@ func.func @swiglu(%g: tensor<2x8xbf16>, %u: tensor<2x8xbf16>) -> tensor<2x8xbf16
   return %0 : tensor<2x8xbf16>
 }
 
+// CHECK-LABEL: func @fp8
+// CHECK: %[[Q:.*]], %[[S:.*]] = tfc.dynamic_quantize %{{.*}} : tensor<4x8xbf16> -> tensor<4x8xf8E4M3FN>, tensor<f32>
+// CHECK: tfc.scaled_matmul %[[Q]], %{{.*}} scales(%[[S]], %{{.*}}) : (tensor<4x8xf8E4M3FN>, tensor<8x2xf8E4M3FN>, tensor<f32>, tensor<2xf32>) -> tensor<4x2xbf16>
+func.func @fp8(%x: tensor<4x8xbf16>, %w: tensor<8x2xf8E4M3FN>, %ws: tensor<2xf32>) -> tensor<4x2xbf16> {
+  %q, %s = tfc.dynamic_quantize %x : tensor<4x8xbf16> -> tensor<4x8xf8E4M3FN>, tensor<f32>
+  %y = tfc.scaled_matmul %q, %w scales(%s, %ws) : (tensor<4x8xf8E4M3FN>, tensor<8x2xf8E4M3FN>, tensor<f32>, tensor<2xf32>) -> tensor<4x2xbf16>
+  return %y : tensor<4x2xbf16>
+}
+
 // The blob survives the round trip: 4-byte alignment, then 1.0f and 2.0f.
 // CHECK: dialect_resources
 // CHECK-NEXT: builtin
