@@ -7,7 +7,8 @@ Two halves, like the rest of tfc:
       For every config (model x shape) writes DIR/NAME.mlir, a Llama-style
       graph in tfc IR (bf16, external weights bound by name from safetensors,
       RoPE tables as weights), and compiles it with tfc-compile three times:
-      NAME.tfcm (1 GPU) and NAME.rank{0,1}.tfcm (tensor-parallel=2 rank=R).
+      NAME.tfcm (1 GPU) and NAME.rank{0,1}.tfcm (tensor-parallel=2 rank=R),
+      packed into DIR/artifacts.tar.xz (tp.sh unpacks them on the device).
       The shard of every weight of rank R (tfc.shard = [axis, offset, size],
       read from tfc-shard-tensor-parallel's output) goes to DIR/NAME.shards.json;
       DIR/manifest.json lists the configs.
@@ -174,6 +175,14 @@ def cmd_compile(args):
         manifest["configs"][name] = entry
     with open(os.path.join(args.dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
+    # The artifacts repeat the same kernels layer after layer: xz makes the
+    # ~130 MB of the default configs fit the device call's 64 MiB carry.
+    arts = sorted(f for f in os.listdir(args.dir) if f.endswith(".tfcm"))
+    subprocess.run(["tar", "-cJf", "artifacts.tar.xz"] + arts, cwd=args.dir, check=True)
+    for f in arts:
+        os.remove(os.path.join(args.dir, f))
+    print(f"packed {len(arts)} artifacts into {args.dir}/artifacts.tar.xz "
+          f"({os.path.getsize(os.path.join(args.dir, 'artifacts.tar.xz'))} bytes)")
 
 
 # --------------------------------------------------------------------------

@@ -42,6 +42,7 @@ else
   exit 1
 fi
 grep "tensor parallelism" "$RESULTS/cmake.log"
+[ -f "$DIR/artifacts.tar.xz" ] && tar -xJf "$DIR/artifacts.tar.xz" -C "$DIR" && ls "$DIR"/*.tfcm | wc -l
 export LD_LIBRARY_PATH="$NCCL_HOME/lib:${LD_LIBRARY_PATH:-}"
 "$BUILD/tfc-run" "$DIR/check_b1s64.rank{rank}.tfcm" --ranks 2 --inspect | tail -1
 
