@@ -88,10 +88,9 @@ MatmulOp asProjection(Operation *op) {
 int64_t columnAxis(MatmulOp matmul) { return matmul.getTransposeRhs() ? 0 : 1; }
 
 bool isElementwise(Operation *op) {
-  // tfc.swiglu is named by string until every build has the op.
   return isa<AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp, NegOp, ExpOp,
-             TanhOp, ErfOp, SigmoidOp, ReluOp, SiluOp, GeluOp, CastOp>(op) ||
-         op->getName().getStringRef() == "tfc.swiglu";
+             TanhOp, ErfOp, SigmoidOp, ReluOp, SiluOp, GeluOp, CastOp,
+             SwigluOp>(op);
 }
 
 /// `type` with dimension `axis` set to `size`.

@@ -154,3 +154,24 @@ func.func @inline_weight_data(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
   %d = tfc.matmul %r, %down : (tensor<3x16xf32>, tensor<16x2xf32>) -> tensor<3x2xf32>
   return %d : tensor<3x2xf32>
 }
+
+// -----
+
+// The raised SwiGLU (tfc.swiglu) is split with its gate and up projections.
+// CHECK-LABEL: func @raised_swiglu
+// R2: %[[G:.*]] = tfc.matmul {{.*}} -> tensor<1x4x8xf32>
+// R2: %[[U:.*]] = tfc.matmul {{.*}} -> tensor<1x4x8xf32>
+// R2: %[[S:.*]] = tfc.swiglu %[[G]], %[[U]] : tensor<1x4x8xf32>
+// R2: %[[D:.*]] = tfc.matmul %[[S]], %{{.*}} : (tensor<1x4x8xf32>, tensor<8x8xf32>) -> tensor<1x4x8xf32>
+// R2: tfc.all_reduce %[[D]]
+// R4: tfc.swiglu %{{.*}}, %{{.*}} : tensor<1x4x4xf32>
+func.func @raised_swiglu(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
+  %wg = tfc.parameter "wg" : tensor<8x16xf32>
+  %wu = tfc.parameter "wu" : tensor<8x16xf32>
+  %wd = tfc.parameter "wd" : tensor<16x8xf32>
+  %g = tfc.matmul %x, %wg : (tensor<1x4x8xf32>, tensor<8x16xf32>) -> tensor<1x4x16xf32>
+  %u = tfc.matmul %x, %wu : (tensor<1x4x8xf32>, tensor<8x16xf32>) -> tensor<1x4x16xf32>
+  %s = tfc.swiglu %g, %u : tensor<1x4x16xf32>
+  %d = tfc.matmul %s, %wd : (tensor<1x4x16xf32>, tensor<16x8xf32>) -> tensor<1x4x8xf32>
+  return %d : tensor<1x4x8xf32>
+}
