@@ -189,6 +189,8 @@ struct TransposeOfUnitDimsToReshape : OpRewritePattern<TransposeOp> {
 
   LogicalResult matchAndRewrite(TransposeOp op,
                                 PatternRewriter &rewriter) const override {
+    if (!op.getInput().getType().hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
     ArrayRef<int64_t> shape = op.getInput().getType().getShape();
     int64_t last = -1;
     for (int64_t p : op.getPermutation()) {
@@ -225,11 +227,14 @@ struct CancelReshapeTransposeChain : RewritePattern {
     if (!isa<ReshapeOp, TransposeOp>(op))
       return failure();
     auto type = cast<RankedTensorType>(op->getResult(0).getType());
-    if (type.getNumElements() > kMaxChainElements)
-      return rewriter.notifyMatchFailure(op, "too large to simulate");
-    // The chain, last op first.
+    if (!type.hasStaticShape() || type.getNumElements() > kMaxChainElements)
+      return rewriter.notifyMatchFailure(op, "dynamic or too large to "
+                                             "simulate");
+    // The chain, last op first (statically shaped ops only).
     SmallVector<Operation *> chain;
-    for (Operation *cur = op; isa_and_present<ReshapeOp, TransposeOp>(cur);
+    for (Operation *cur = op; isa_and_present<ReshapeOp, TransposeOp>(cur) &&
+                              cast<RankedTensorType>(cur->getOperand(0).getType())
+                                  .hasStaticShape();
          cur = cur->getOperand(0).getDefiningOp())
       chain.push_back(cur);
     if (chain.size() < 2)

@@ -68,3 +68,13 @@ func.func @real_transpose(%x: tensor<1x4x8xf32>) -> tensor<8x1x4xf32> {
   %0 = tfc.transpose %x {permutation = array<i64: 2, 0, 1>} : (tensor<1x4x8xf32>) -> tensor<8x1x4xf32>
   return %0 : tensor<8x1x4xf32>
 }
+
+// -----
+
+// Dynamic shapes are left alone (the element order cannot be simulated).
+// CHECK-LABEL: func @dynamic_shapes
+// CHECK: tfc.transpose %{{.*}} {permutation = array<i64: 1, 0>} : (tensor<1x?xf32>) -> tensor<?x1xf32>
+func.func @dynamic_shapes(%x: tensor<1x?xf32>) -> tensor<?x1xf32> {
+  %0 = tfc.transpose %x {permutation = array<i64: 1, 0>} : (tensor<1x?xf32>) -> tensor<?x1xf32>
+  return %0 : tensor<?x1xf32>
+}
