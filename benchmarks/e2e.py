@@ -364,6 +364,8 @@ def bench_model(name, args, tfc, manifest, compiled, ceil, torch, dl):
     r["tfc_precision"] = comp.get("precision") or next(
         (w.split("=", 1)[1] for a in comp.get("attempts", [])[-1:]
          for w in a.get("cmd", "").split() if w.startswith("precision=")), "f32")
+    if comp.get("compile_options"):
+        r["tfc_precision"] += " " + comp["compile_options"]
     r["tfc_folded_ops"] = comp.get("folded_ops")
     r["tfc_stock_error"] = comp.get("stock_error")
     if not tfc_ok:

@@ -78,6 +78,7 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
   if (options.precision != "f32") {
     LowerPrecisionOptions precision;
     precision.dtype = options.precision;
+    precision.keepResidualF32 = options.keepResidualF32;
     pm.addNestedPass<func::FuncOp>(createLowerPrecision(precision));
     // External weights are converted once, at load, not cast on every run.
     pm.addNestedPass<func::FuncOp>(createFoldWeightCasts());

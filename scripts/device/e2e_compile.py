@@ -40,11 +40,13 @@ PRECISION = "f32"
 
 
 PRE_PASSES = []
+COMPILE_OPTIONS = ""
 
 
 def compile_one(tfc_opt, onnx_path, art_path, weights_name):
     compile_flag = (f"--tfc-compile=target=sm_90a artifact={art_path} "
-                    f"external-weights-file={weights_name} precision={PRECISION}")
+                    f"external-weights-file={weights_name} precision={PRECISION}"
+                    + (f" {COMPILE_OPTIONS}" if COMPILE_OPTIONS else ""))
     if PRE_PASSES:
         # graph passes not (yet) in tfc-compile, run on the imported graph first; tfc-compile
         # then re-runs its own stages on the result (set-target, raise: no-ops there)
@@ -163,6 +165,8 @@ def main():
     ap.add_argument("--models", default="")
     ap.add_argument("--precision", default="f32", choices=["f32", "bf16", "f16"],
                     help="tfc-compile precision (weights stay f32 in the safetensors file)")
+    ap.add_argument("--compile-options", default="",
+                    help="more tfc-compile options, e.g. 'keep-residual-f32'")
     ap.add_argument("--pre-passes", default="",
                     help="tfc-opt pass flags run on the imported graph before tfc-compile, e.g. "
                          "'--tfc-set-target=preset=sm_90a --canonicalize --tfc-raise "
@@ -170,8 +174,9 @@ def main():
     ap.add_argument("--tfc-opt", default=os.path.join(ROOT, "build", "bin", "tfc-opt"))
     ap.add_argument("--tfc-run", default=os.path.join(ROOT, "build", "bin", "tfc-run"))
     args = ap.parse_args()
-    global PRECISION, PRE_PASSES
+    global PRECISION, PRE_PASSES, COMPILE_OPTIONS
     PRECISION = args.precision
+    COMPILE_OPTIONS = args.compile_options.strip()
     PRE_PASSES = args.pre_passes.split()
     manifest = json.load(open(os.path.join(args.dir, "manifest.json")))
     names = args.models.split(",") if args.models else list(manifest["models"])
@@ -188,10 +193,12 @@ def main():
         "nproc": os.cpu_count(), "host": os.uname().nodename,
         "precision": PRECISION,
         "pre_passes": PRE_PASSES,
+        "compile_options": COMPILE_OPTIONS,
     }
     for name in names:
         entry = manifest["models"].get(name, {})
-        r = result[name] = {"attempts": [], "precision": PRECISION, "pre_passes": PRE_PASSES}
+        r = result[name] = {"attempts": [], "precision": PRECISION, "pre_passes": PRE_PASSES,
+                            "compile_options": COMPILE_OPTIONS}
         src = os.path.join(args.dir, name + ".onnx")
         if not entry.get("ok") or not os.path.exists(src):
             r.update(ok=False, error="no exported graph")

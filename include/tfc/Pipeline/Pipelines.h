@@ -53,6 +53,13 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
                      "time; norm and softmax statistics and matmul "
                      "accumulation stay f32)"),
       llvm::cl::init("f32")};
+  Option<bool> keepResidualF32{
+      *this, "keep-residual-f32",
+      llvm::cl::desc("With precision=bf16|f16: keep the residual stream (skip "
+                     "connections and their adds) in f32 "
+                     "(tfc-lower-precision keep-residual-f32); more accurate, "
+                     "more bytes and a few cast kernels"),
+      llvm::cl::init(false)};
   Option<int64_t> tensorParallel{
       *this, "tensor-parallel",
       llvm::cl::desc("Shard the model over this many GPUs (Megatron layout, "
