@@ -35,13 +35,13 @@ static bool runsOnTensorCores(TargetAttr target, MatmulOp op) {
          rhsType.getShape().back() % 8 == 0;
 }
 
-/// Whether the wgmma + TMA family may take the matmul (sm_90a, lhs not
-/// transposed): it chooses its own tiles when the kernel is outlined, since
-/// only then is it known whether the kernel takes tensor maps, and an
-/// mma.sync tile recorded here would pin the slower family instead.
+/// Whether the wgmma + TMA family may take the matmul (isWgmmaMatmul's
+/// rules that do not depend on the kernel: sm_90a, lhs not transposed).
+/// Whether the kernel takes tensor maps is decided when it is outlined, so
+/// the family, and with it the tile layout, is left to the codegen there:
+/// an mma.sync tile recorded here would pin the slower family.
 static bool mayUseWgmma(TargetAttr target, MatmulOp op) {
-  return getComputeCapability(target) >= 90 &&
-         target.getArch().ends_with("a") && !op.getTransposeLhs();
+  return hasWgmma(target) && !op.getTransposeLhs();
 }
 
 static void record(Operation *op, ArrayRef<int64_t> tile) {

@@ -28,6 +28,8 @@
 #include "KernelConfig.h"
 #include "KernelFamilies.h"
 
+#include "tfc/Dialect/KernelForms.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -35,6 +37,7 @@
 
 #include <functional>
 #include <limits>
+#include <tuple>
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -97,6 +100,78 @@ static Value reduceOverRow(OpBuilder &b, Location loc, RowState &row,
                          b, loc, scratch,
                          ValueRange{row.rowInBlock, indexConstant(b, loc, w)}));
   return result;
+}
+
+/// Merges two running (max, sum) pairs of an online softmax: each sum is
+/// rescaled by exp(its max - the new max), against a finite pivot so that
+/// pairs that have seen only -inf stay (-inf, 0).
+static std::pair<Value, Value> mergeOnline(OpBuilder &b, Location loc,
+                                           Value max, Value sum, Value otherMax,
+                                           Value otherSum) {
+  Type t = max.getType();
+  Value newMax = arith::MaximumFOp::create(b, loc, max, otherMax);
+  Value isNegInf = arith::CmpFOp::create(
+      b, loc, arith::CmpFPredicate::OEQ, newMax,
+      floatConstant(b, loc, t, -std::numeric_limits<double>::infinity()));
+  Value pivot = arith::SelectOp::create(b, loc, isNegInf,
+                                        floatConstant(b, loc, t, 0.0), newMax);
+  auto rescaled = [&](Value m, Value s) -> Value {
+    return arith::MulFOp::create(
+        b, loc, s,
+        math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, m, pivot)));
+  };
+  return {newMax, arith::AddFOp::create(b, loc, rescaled(max, sum),
+                                        rescaled(otherMax, otherSum))};
+}
+
+/// The online softmax's (max, sum) pair merged over the threads of a row:
+/// xor shuffles in the warp, then, for rows wider than a warp, one slot
+/// pair per warp in workgroup memory (a single barrier).
+static std::pair<Value, Value> reducePairOverRow(OpBuilder &b, Location loc,
+                                                 RowState &row,
+                                                 gpu::GPUFuncOp func,
+                                                 Value max, Value sum) {
+  for (int32_t offset = 16; offset > 0; offset /= 2) {
+    auto otherMax =
+        gpu::ShuffleOp::create(b, loc, max, offset, 32, gpu::ShuffleMode::XOR);
+    auto otherSum =
+        gpu::ShuffleOp::create(b, loc, sum, offset, 32, gpu::ShuffleMode::XOR);
+    std::tie(max, sum) =
+        mergeOnline(b, loc, max, sum, otherMax.getShuffleResult(),
+                    otherSum.getShuffleResult());
+  }
+  int64_t warpsPerRow = row.config.threadsPerRow / 32;
+  if (warpsPerRow == 1)
+    return {max, sum};
+  auto space = gpu::AddressSpaceAttr::get(b.getContext(),
+                                          gpu::AddressSpace::Workgroup);
+  auto scratchType =
+      MemRefType::get({row.config.rowsPerBlock, warpsPerRow}, max.getType(),
+                      MemRefLayoutAttrInterface(), space);
+  Value maxes = func.addWorkgroupAttribution(scratchType, loc);
+  Value sums = func.addWorkgroupAttribution(scratchType, loc);
+  Value isLeader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         row.lane, indexConstant(b, loc, 0));
+  auto ifLeader = scf::IfOp::create(b, loc, isLeader, /*withElse=*/false);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifLeader.thenBlock());
+    memref::StoreOp::create(b, loc, max, maxes,
+                            ValueRange{row.rowInBlock, row.warpInRow});
+    memref::StoreOp::create(b, loc, sum, sums,
+                            ValueRange{row.rowInBlock, row.warpInRow});
+  }
+  gpu::BarrierOp::create(b, loc);
+  auto slot = [&](Value buffer, int64_t w) -> Value {
+    return memref::LoadOp::create(
+        b, loc, buffer, ValueRange{row.rowInBlock, indexConstant(b, loc, w)});
+  };
+  max = slot(maxes, 0);
+  sum = slot(sums, 0);
+  for (int64_t w = 1; w < warpsPerRow; ++w)
+    std::tie(max, sum) =
+        mergeOnline(b, loc, max, sum, slot(maxes, w), slot(sums, w));
+  return {max, sum};
 }
 
 /// Sum (or max) over the thread's valid elements of `term(c, k)`, then over
@@ -281,21 +356,68 @@ FailureOr<LaunchConfig> mlir::tfc::emitRegisterRowKernel(OpBuilder &b,
   };
   switch (kind) {
   case RowKind::softmax: {
-    Value max = rowTotal(
-        b, loc, row, ctx.func,
-        floatConstant(b, loc, t, -std::numeric_limits<double>::infinity()),
-        maxF, x);
-    for (auto &chunk : row.values) {
-      SmallVector<Value> e;
-      for (Value v : chunk)
-        e.push_back(math::ExpOp::create(b, loc,
-                                        arith::SubFOp::create(b, loc, v, max)));
-      exps.push_back(e);
+    if (op->hasAttr(kOnlineSoftmaxAttrName)) {
+      // The online form (tfc-online-softmax): each thread's maximum and
+      // sum of exponentials over its registers need no other thread, then
+      // one pair reduction over the row gives the row's; each exponential
+      // is rescaled by the thread's exp(m_thread - m_row) / sum.
+      Value negInf =
+          floatConstant(b, loc, t, -std::numeric_limits<double>::infinity());
+      Value localMax = negInf, localSum = zero;
+      for (auto [c, chunk] : llvm::enumerate(row.values)) {
+        Value chunkMax = negInf;
+        for (Value v : chunk)
+          chunkMax = maxF(b, loc, chunkMax, v);
+        if (Value valid = row.chunkValid[c])
+          chunkMax = arith::SelectOp::create(b, loc, valid, chunkMax, negInf);
+        localMax = maxF(b, loc, localMax, chunkMax);
+      }
+      Value localIsNegInf = arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::OEQ, localMax, negInf);
+      Value localPivot = arith::SelectOp::create(b, loc, localIsNegInf, zero,
+                                                 localMax);
+      for (auto [c, chunk] : llvm::enumerate(row.values)) {
+        SmallVector<Value> e;
+        Value chunkSum = zero;
+        for (Value v : chunk) {
+          e.push_back(math::ExpOp::create(
+              b, loc, arith::SubFOp::create(b, loc, v, localPivot)));
+          chunkSum = addF(b, loc, chunkSum, e.back());
+        }
+        if (Value valid = row.chunkValid[c])
+          chunkSum = arith::SelectOp::create(b, loc, valid, chunkSum, zero);
+        localSum = addF(b, loc, localSum, chunkSum);
+        exps.push_back(e);
+      }
+      auto [rowMax, rowSum] =
+          reducePairOverRow(b, loc, row, ctx.func, localMax, localSum);
+      Value rowIsNegInf = arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::OEQ, rowMax, negInf);
+      Value rowPivot =
+          arith::SelectOp::create(b, loc, rowIsNegInf, zero, rowMax);
+      // exp(x - m_row) / sum = exp(x - m_thread) * exp(m_thread - m_row) / sum
+      inverseSum = arith::DivFOp::create(
+          b, loc,
+          math::ExpOp::create(
+              b, loc, arith::SubFOp::create(b, loc, localPivot, rowPivot)),
+          rowSum);
+    } else {
+      Value max = rowTotal(
+          b, loc, row, ctx.func,
+          floatConstant(b, loc, t, -std::numeric_limits<double>::infinity()),
+          maxF, x);
+      for (auto &chunk : row.values) {
+        SmallVector<Value> e;
+        for (Value v : chunk)
+          e.push_back(math::ExpOp::create(
+              b, loc, arith::SubFOp::create(b, loc, v, max)));
+        exps.push_back(e);
+      }
+      Value sum = rowTotal(b, loc, row, ctx.func, zero, addF,
+                           [&](int64_t c, int64_t k) { return exps[c][k]; });
+      inverseSum =
+          arith::DivFOp::create(b, loc, floatConstant(b, loc, t, 1.0), sum);
     }
-    Value sum = rowTotal(b, loc, row, ctx.func, zero, addF,
-                         [&](int64_t c, int64_t k) { return exps[c][k]; });
-    inverseSum =
-        arith::DivFOp::create(b, loc, floatConstant(b, loc, t, 1.0), sum);
     finish = [&](OpBuilder &b, int64_t c, int64_t k,
                  ElementIndex &) -> FailureOr<Value> {
       return Value(arith::MulFOp::create(b, loc, exps[c][k], inverseSum));

@@ -5,7 +5,8 @@
 // The kernels read what tfc-online-softmax and tfc-tile record: a streamed
 // softmax marked `tfc.online` makes one pass for its statistics (a running
 // max and rescaled sum per thread, merged as pairs across the block)
-// instead of two; pinned `tfc.tile`s set the row layout and the flash
+// instead of two; rows in registers reduce one (max, sum) pair instead of
+// a max and then a sum; pinned `tfc.tile`s set the row layout and the flash
 // attention tiles, including the A100's default for head dim 128 (blockKV
 // 32). The simulator checks each against the reference executor.
 
@@ -99,5 +100,51 @@ func.func @flash_d128_kv32(%q: tensor<1x4x70x128xbf16>, %k: tensor<1x2x70x128xbf
   return %0 : tensor<1x4x70x128xbf16>
 }
 
-// SIM: 5 kernels match the reference
+// Rows in registers, online: each thread's (max, sum) over its registers,
+// one pair reduction (two warps per row: one slot pair per warp, one
+// barrier), no second reduction.
+// CHECK-LABEL: gpu.func @online_registers_wide_5
+// CHECK-SAME: workgroup(%{{.*}} : memref<2x2xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<2x2xf32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: tfc.block = array<i64: 128, 1, 1>
+// CHECK-COUNT-1: gpu.barrier
+// CHECK-NOT: gpu.barrier
+// CHECK: gpu.return
+// SIM: OK online_registers_wide result 0: max abs error
+func.func @online_registers_wide(%x: tensor<7x200xf32>) -> tensor<7x200xf32> {
+  %0 = tfc.fusion "softmax" (%x) : (tensor<7x200xf32>) -> tensor<7x200xf32> {
+  ^bb0(%a: tensor<7x200xf32>):
+    %1 = tfc.softmax %a {axis = 1 : i64, tfc.online, tfc.tile = array<i64: 64, 2>} : tensor<7x200xf32>
+    tfc.yield %1 : tensor<7x200xf32>
+  }
+  return %0 : tensor<7x200xf32>
+}
+
+// The same unmarked: a max reduction, then a sum reduction (two barriers).
+// CHECK-LABEL: gpu.func @two_pass_registers_wide_6
+// CHECK-COUNT-2: gpu.barrier
+// SIM: OK two_pass_registers_wide result 0: max abs error
+func.func @two_pass_registers_wide(%x: tensor<7x200xf32>) -> tensor<7x200xf32> {
+  %0 = tfc.fusion "softmax" (%x) : (tensor<7x200xf32>) -> tensor<7x200xf32> {
+  ^bb0(%a: tensor<7x200xf32>):
+    %1 = tfc.softmax %a {axis = 1 : i64, tfc.tile = array<i64: 64, 2>} : tensor<7x200xf32>
+    tfc.yield %1 : tensor<7x200xf32>
+  }
+  return %0 : tensor<7x200xf32>
+}
+
+// Online in one warp per row, bf16 with 16-byte vectors and a bias
+// prologue.
+// CHECK-LABEL: gpu.func @online_registers_bf16_7
+// SIM: OK online_registers_bf16 result 0: max abs error
+func.func @online_registers_bf16(%x: tensor<33x136xbf16>, %b: tensor<136xbf16>) -> tensor<33x136xbf16> {
+  %0 = tfc.fusion "softmax" (%x, %b) : (tensor<33x136xbf16>, tensor<136xbf16>) -> tensor<33x136xbf16> {
+  ^bb0(%a: tensor<33x136xbf16>, %c: tensor<136xbf16>):
+    %1 = tfc.add %a, %c : (tensor<33x136xbf16>, tensor<136xbf16>) -> tensor<33x136xbf16>
+    %2 = tfc.softmax %1 {axis = 1 : i64, tfc.online} : tensor<33x136xbf16>
+    tfc.yield %2 : tensor<33x136xbf16>
+  }
+  return %0 : tensor<33x136xbf16>
+}
+
+// SIM: 8 kernels match the reference
 }
