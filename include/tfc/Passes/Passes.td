@@ -572,8 +572,9 @@ def OnlineSoftmax : Pass<"tfc-online-softmax", "::mlir::func::FuncOp"> {
       of threads merge the same way. The output is `exp(x - m) / s`. Every
       exponent is taken against a maximum, so inputs of magnitude 1e4, where
       `exp(x) / sum(exp(x))` overflows, stay finite. The streamed row kernel
-      reads the row twice instead of three times; the reference executor
-      runs it tile by tile (32 elements).
+      reads the row twice instead of three times, rows held in registers
+      reduce one (max, sum) pair instead of a max and then a sum, and the
+      reference executor runs it tile by tile (32 elements).
     - `tfc.flash` attention: per (batch, key/value head, tile of blockQ
       query rows) the keys and values stream through in tiles of blockKV;
       each tile's scores update a running max, sum and output accumulator

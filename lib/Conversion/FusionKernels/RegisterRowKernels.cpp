@@ -11,9 +11,10 @@
 //      512-byte spans. Operands computed by pointwise ops (a residual add in
 //      front of the norm) are evaluated there, element by element.
 //   2. Statistics in f32 from the registers: softmax max then sum of
-//      exponentials; layer_norm mean then mean squared deviation (two exact
-//      passes over registers, one pass over memory); rms_norm the mean
-//      square. Warps reduce with xor shuffles; rows wider than a warp
+//      exponentials (marked `tfc.online`: each thread's max and sum over
+//      its registers, then one (max, sum) pair reduction); layer_norm mean
+//      then mean squared deviation (two exact passes over registers, one
+//      pass over memory); rms_norm the mean square. Warps reduce with xor shuffles; rows wider than a warp
 //      combine per-warp partials through one shared slot per warp.
 //   3. Each element is finished (scale, bias), passed through the fusion's
 //      elementwise epilogue and stored with one vector store per chunk.

@@ -7,7 +7,8 @@
 // of one output of tfc.reduce). Threads stride over the row, keep partial
 // results in the compute type (f32 for 16-bit floats), and combine them with
 // warp shuffles and one workgroup-memory slot per warp; every thread gets the
-// row result and writes its own elements. Rows of any length work (tails are
+// row result and writes its own elements. A softmax marked `tfc.online`
+// (tfc-online-softmax) finds its maximum and sum in one pass. Rows of any length work (tails are
 // the loop bound). Reductions over few elements use one thread per output
 // element instead, which keeps small reductions from idling whole blocks.
 //
