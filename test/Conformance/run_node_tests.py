@@ -26,8 +26,9 @@ Outcomes:
         fatal error or assertion) or a timeout
 
 tfc has no unsigned integer types: the importer reads UINT8/16/32/64 as signless
-integers of the same width, so unsigned inputs are handed over (and outputs compared)
-bit for bit as the signed type of that width. tfc-reference reads and writes bfloat16
+integers of the same width (and gives ops whose result depends on signedness the
+unsigned meaning), so unsigned inputs are handed over (and outputs compared) bit for
+bit as the signed type of that width. tfc-reference reads and writes bfloat16
 as float32 (.npy has no bfloat16), so BFLOAT16 tensors are widened to float32.
 
 With --expected, exits 1 when a test in that list does not pass (a regression);

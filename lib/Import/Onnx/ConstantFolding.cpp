@@ -51,7 +51,7 @@ SmallVector<int64_t> mlir::tfc::onnx_import::getStrides(
 
 int64_t HostTensor::getNumElements() const { return getProduct(shape); }
 
-HostTensor HostTensor::fromAttr(DenseElementsAttr attr) {
+HostTensor HostTensor::fromAttr(DenseElementsAttr attr, bool isUnsigned) {
   HostTensor t;
   auto type = cast<ShapedType>(attr.getType());
   t.shape.assign(type.getShape().begin(), type.getShape().end());
@@ -67,7 +67,7 @@ HostTensor HostTensor::fromAttr(DenseElementsAttr attr) {
     }
     return t;
   }
-  bool isBool = t.elementType.isInteger(1);
+  bool isBool = t.elementType.isInteger(1) || isUnsigned;
   auto toInt = [&](const APInt &v) {
     return isBool ? static_cast<int64_t>(v.getZExtValue()) : v.getSExtValue();
   };

@@ -36,7 +36,9 @@ struct HostTensor {
   /// Elements when the element type is a float.
   std::vector<double> floats;
 
-  static HostTensor fromAttr(DenseElementsAttr attr);
+  /// Unpacks `attr`; integers are sign-extended to int64, or zero-extended
+  /// when `isUnsigned` (ONNX UINT* values in tfc's signless types).
+  static HostTensor fromAttr(DenseElementsAttr attr, bool isUnsigned = false);
   static HostTensor fromInts(ArrayRef<int64_t> shape, Type elementType,
                              std::vector<int64_t> values);
   static HostTensor fromFloats(ArrayRef<int64_t> shape, Type elementType,

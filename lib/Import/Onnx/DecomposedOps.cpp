@@ -108,7 +108,7 @@ FailureOr<bool> setFolded(OnnxNode &node,
 }
 
 HostTensor getHost(OnnxNode &node, unsigned i) {
-  return HostTensor::fromAttr(node.getInputConstant(i));
+  return node.getInputHost(i);
 }
 
 LogicalResult requireFloat(OnnxNode &node) {
@@ -213,15 +213,25 @@ static LogicalResult importClip(OnnxNode &node, bool boundsAsInputs) {
   }
   Composer c(node);
   Value result = getInputOrNull(node, 0);
+  // Unsigned integers are compared with their sign bits flipped.
+  bool flip = node.needsUnsignedSemantics(0);
+  auto flipped = [&](Value v) -> Value {
+    if (!v || !flip)
+      return v;
+    auto op = node.flipSignBit(v);
+    return succeeded(op) ? *op : Value();
+  };
   if (boundsAsInputs) {
+    result = flipped(result);
     if (node.hasInput(1)) {
-      Value bound = getInputOrNull(node, 1);
+      Value bound = flipped(getInputOrNull(node, 1));
       result = c.max(result, bound);
     }
     if (node.hasInput(2)) {
-      Value bound = getInputOrNull(node, 2);
+      Value bound = flipped(getInputOrNull(node, 2));
       result = c.min(result, bound);
     }
+    result = flipped(result);
   } else {
     Value loValue = node.getConstant(lo->toAttr());
     Value hiValue = node.getConstant(hi->toAttr());
@@ -268,6 +278,11 @@ static LogicalResult importArgExtreme(OnnxNode &node, bool isMax) {
 
   Composer c(node);
   Value x = getInputOrNull(node, 0);
+  // Unsigned integers are compared with their sign bits flipped.
+  if (x && node.needsUnsignedSemantics(0)) {
+    auto flipped = node.flipSignBit(x);
+    x = succeeded(flipped) ? *flipped : Value();
+  }
   Value extreme =
       c.reduce(isMax ? ReduceKind::max : ReduceKind::min, x, {*axis}, true);
   Value isExtreme = c.cmp(ComparePredicate::eq, x, extreme);
@@ -322,6 +337,15 @@ static LogicalResult importMod(OnnxNode &node) {
   }
   Composer c(node);
   Value a = getInputOrNull(node, 0), b = getInputOrNull(node, 1);
+  if (!a || !b)
+    return failure();
+  if (node.needsUnsignedSemantics(0) || node.needsUnsignedSemantics(1)) {
+    // Unsigned: both remainders are the unsigned one.
+    auto divRem = node.buildUnsignedDivRem(a, b);
+    if (failed(divRem))
+      return failure();
+    return setResult(node, divRem->second);
+  }
   Value quotient = c.div(a, b);
   if (isFloat) {
     quotient = buildTrunc(c, quotient, cast<FloatType>(elementType));
@@ -400,6 +424,11 @@ static LogicalResult importSign(OnnxNode &node) {
   Value x = getInputOrNull(node, 0);
   Value zero = c.scalar(elementType, 0);
   Value one = c.scalar(elementType, 1);
+  if (node.needsUnsignedSemantics(0)) {
+    // Unsigned: 1 where x != 0, else 0.
+    Value nonZero = c.cmp(ComparePredicate::ne, x, zero);
+    return setResult(node, c.where(nonZero, one, zero));
+  }
   Value minusOne = c.scalar(elementType, -1);
   Value positive = c.cmp(ComparePredicate::gt, x, zero);
   Value negative = c.cmp(ComparePredicate::lt, x, zero);

@@ -30,7 +30,32 @@ static FailureOr<bool> setFolded(OnnxNode &node,
 }
 
 static HostTensor getHost(OnnxNode &node, unsigned i) {
-  return HostTensor::fromAttr(node.getInputConstant(i));
+  return node.getInputHost(i);
+}
+
+/// The ordered comparisons, Max and Min: on unsigned integers they run on
+/// sign-flipped operands (OnnxNode::flipSignBit).
+static bool dependsOnOrder(BinaryKind kind) {
+  switch (kind) {
+  case BinaryKind::Less:
+  case BinaryKind::LessOrEqual:
+  case BinaryKind::Greater:
+  case BinaryKind::GreaterOrEqual:
+  case BinaryKind::Max:
+  case BinaryKind::Min:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Unsigned integer division (OnnxNode::buildUnsignedDivRem).
+static FailureOr<Value> buildUnsignedDiv(OnnxNode &node, Value lhs,
+                                         Value rhs) {
+  auto divRem = node.buildUnsignedDivRem(lhs, rhs);
+  if (failed(divRem))
+    return failure();
+  return divRem->first;
 }
 
 //===----------------------------------------------------------------------===//
@@ -69,6 +94,21 @@ static LogicalResult importBinary(OnnxNode &node, BinaryKind kind,
   auto lhs = node.getInput(0), rhs = node.getInput(1);
   if (failed(lhs) || failed(rhs))
     return failure();
+  bool isUnsigned =
+      node.needsUnsignedSemantics(0) || node.needsUnsignedSemantics(1);
+  if (isUnsigned && kind == BinaryKind::Div) {
+    auto result = buildUnsignedDiv(node, *lhs, *rhs);
+    if (failed(result))
+      return failure();
+    node.setOutput(0, *result);
+    return success();
+  }
+  if (isUnsigned && dependsOnOrder(kind)) {
+    lhs = node.flipSignBit(*lhs);
+    rhs = node.flipSignBit(*rhs);
+    if (failed(lhs) || failed(rhs))
+      return failure();
+  }
   auto result = build(node, *lhs, *rhs);
   if (failed(result))
     return failure();
@@ -143,18 +183,35 @@ static LogicalResult importVariadic(OnnxNode &node, BinaryKind kind,
     if (failed(folded) || *folded)
       return success(succeeded(folded));
   }
-  auto acc = node.getInput(0);
+  // Max/Min of unsigned integers: on sign-flipped operands, flipped back.
+  bool flip = dependsOnOrder(kind) &&
+              llvm::any_of(llvm::seq(0u, node.getNumInputs()), [&](unsigned i) {
+                return node.needsUnsignedSemantics(i);
+              });
+  auto getOperand = [&](unsigned i) -> FailureOr<Value> {
+    auto input = node.getInput(i);
+    if (failed(input) || !flip)
+      return input;
+    return node.flipSignBit(*input);
+  };
+  auto acc = getOperand(0);
   if (failed(acc))
     return failure();
   Value result = *acc;
   for (unsigned i = 1; i < node.getNumInputs(); ++i) {
-    auto next = node.getInput(i);
+    auto next = getOperand(i);
     if (failed(next))
       return failure();
     auto op = node.create<OpTy>(result, *next);
     if (failed(op))
       return failure();
     result = *op;
+  }
+  if (flip) {
+    auto flipped = node.flipSignBit(result);
+    if (failed(flipped))
+      return failure();
+    result = *flipped;
   }
   if (isMean) {
     Type elementType = cast<RankedTensorType>(result.getType())
@@ -201,6 +258,11 @@ static LogicalResult importUnary(OnnxNode &node,
                                  std::optional<UnaryKind> kind) {
   if (failed(node.checkNumInputs(1, 1)) || failed(node.checkNumOutputs(1, 1)))
     return failure();
+  // |x| of an unsigned integer is x.
+  if (kind == UnaryKind::Abs && node.needsUnsignedSemantics(0)) {
+    node.setAliasOutput(0, node.getInputValue(0));
+    return success();
+  }
   if (kind && node.canFold()) {
     auto folded = setFolded(node, evaluateUnary(*kind, getHost(node, 0)));
     if (failed(folded) || *folded)
@@ -322,6 +384,43 @@ static LogicalResult importCast(OnnxNode &node) {
   auto input = node.getInput(0);
   if (failed(input))
     return failure();
+  // From an unsigned integer to a float or a wider integer: the value, not
+  // the signed reading of its bits.
+  unsigned width = inputType.getElementTypeBitWidth();
+  bool widens = isa<FloatType>(elementType) ||
+                (elementType.isSignlessInteger() &&
+                 elementType.getIntOrFloatBitWidth() > width);
+  if (node.needsUnsignedSemantics(0) && widens) {
+    if (width < 64) {
+      auto extended = node.zeroExtendToI64(*input);
+      if (failed(extended))
+        return failure();
+      auto op = node.createWithType<CastOp>(inputType.clone(elementType),
+                                            *extended);
+      if (failed(op))
+        return failure();
+      node.setOutput(0, *op);
+      return success();
+    }
+    // UINT64 to float: the signed reading, plus 2^64 where it is negative.
+    auto converted =
+        node.createWithType<CastOp>(inputType.clone(elementType), *input);
+    if (failed(converted))
+      return failure();
+    Value zero = node.getScalarConstant(inputType.getElementType(), 0);
+    Value span = node.getScalarConstant(elementType, 0x1p64);
+    auto negative = node.create<CompareOp>(ComparePredicate::lt, *input, zero);
+    if (failed(negative))
+      return failure();
+    auto wrapped = node.create<AddOp>(*converted, span);
+    if (failed(wrapped))
+      return failure();
+    auto op = node.create<WhereOp>(*negative, *wrapped, *converted);
+    if (failed(op))
+      return failure();
+    node.setOutput(0, *op);
+    return success();
+  }
   auto op = node.createWithType<CastOp>(inputType.clone(elementType), *input);
   if (failed(op))
     return failure();

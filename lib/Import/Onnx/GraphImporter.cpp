@@ -148,6 +148,7 @@ LogicalResult GraphImporter::importInitializers() {
     auto value = define(tensor.name(), *type, loc);
     if (failed(value))
       return failure();
+    (*value)->isUnsigned = isUnsignedDataType(tensor.data_type());
     if (isWeightTensor(tensor)) {
       (*value)->weight = &tensor;
       continue;
@@ -287,6 +288,7 @@ FailureOr<SmallVector<Type>> GraphImporter::getArgumentTypes() {
     auto value = define(name, type, loc);
     if (failed(value))
       return failure();
+    (*value)->isUnsigned = isUnsignedDataType(tensorType.elem_type());
     types.push_back(type);
   }
   return types;
@@ -471,6 +473,35 @@ checkNodeSchema(const ::onnx::NodeProto &node, int64_t opset) {
   return std::nullopt;
 }
 
+/// Whether an output of `node` has an unsigned ONNX element type: what Cast
+/// and the constant ops say; for the ops whose integer outputs are indices
+/// or sizes, never; else when an unsigned input has its element type (ONNX
+/// ops keep the type of their inputs: Add, Reshape, Where, Max, ...).
+static bool isUnsignedOutput(const ::onnx::NodeProto &node,
+                             const OnnxValue &output,
+                             ArrayRef<OnnxValue *> inputs) {
+  StringRef op = node.op_type();
+  auto typeOfAttr = [&](StringRef name) -> std::optional<int32_t> {
+    for (const ::onnx::AttributeProto &attr : node.attribute())
+      if (attr.name() == name)
+        return attr.has_t() ? attr.t().data_type() : attr.i();
+    return std::nullopt;
+  };
+  if (op == "Cast")
+    return isUnsignedDataType(typeOfAttr("to").value_or(0));
+  if (op == "Constant" || op == "ConstantOfShape")
+    return isUnsignedDataType(typeOfAttr("value").value_or(0));
+  if (op == "Shape" || op == "Size" || op == "ArgMax" || op == "ArgMin")
+    return false;
+  Type elementType = output.type.getElementType();
+  if (!elementType.isSignlessInteger() || elementType.isInteger(1))
+    return false;
+  return llvm::any_of(inputs, [&](const OnnxValue *input) {
+    return input && input->isUnsigned &&
+           input->type.getElementType() == elementType;
+  });
+}
+
 LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node) {
   std::string name = getDisplayName(node);
   Location loc = getNodeLoc(name);
@@ -540,6 +571,7 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node) {
     if (it == values.end())
       return emitError(loc) << "internal error: the " << node.op_type()
                             << " handler did not define output " << i;
+    it->second.isUnsigned = isUnsignedOutput(node, it->second, inputs);
     if (failed(checkDeclaredType(it->second, loc)))
       return failure();
   }

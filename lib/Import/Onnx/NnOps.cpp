@@ -368,17 +368,29 @@ static LogicalResult importReduce(OnnxNode &node, ReduceKind kind,
   SmallVector<int64_t> axes = std::move(**reduceAxes);
   if (node.canFold()) {
     HostTensor result =
-        evaluateReduce(HostTensor::fromAttr(node.getInputConstant(0)), axes,
+        evaluateReduce(node.getInputHost(0), axes,
                        *keepDims, stringifyReduceKind(kind));
     return node.setConstantOutput(0, result.toAttr());
   }
   auto input = node.getInput(0);
   if (failed(input))
     return failure();
+  // The max/min of unsigned integers: on sign-flipped values, flipped back.
+  bool flip = (kind == ReduceKind::max || kind == ReduceKind::min) &&
+              node.needsUnsignedSemantics(0);
+  if (flip && failed(input = node.flipSignBit(*input)))
+    return failure();
   auto op = node.create<ReduceOp>(kind, *input, axes, *keepDims);
   if (failed(op))
     return failure();
-  node.setOutput(0, *op);
+  Value result = *op;
+  if (flip) {
+    auto flipped = node.flipSignBit(result);
+    if (failed(flipped))
+      return failure();
+    result = *flipped;
+  }
+  node.setOutput(0, result);
   return success();
 }
 

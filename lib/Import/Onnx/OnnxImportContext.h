@@ -59,6 +59,11 @@ struct OnnxValue {
   /// When set, any use is an error with this message (e.g. LayerNorm's Mean
   /// output, which tfc does not produce).
   std::string unsupported;
+  /// The ONNX element type is UINT8/16/32/64; `type` has the signless
+  /// integer of the same width (tfc has no unsigned types), and the handlers
+  /// whose result depends on signedness (comparisons, Max/Min, Div, Mod,
+  /// casts from it, Reduce/Arg max and min, Clip, Sign, Abs) compensate.
+  bool isUnsigned = false;
 };
 
 /// The node being imported: its inputs, attributes (through binders that
@@ -94,6 +99,14 @@ public:
   /// The input's value when known at import time, else null.
   DenseElementsAttr getInputConstant(unsigned i) const {
     return hasInput(i) ? inputs[i]->constant : DenseElementsAttr();
+  }
+  /// The known input unpacked for evaluation (unsigned ones zero-extended).
+  HostTensor getInputHost(unsigned i) const {
+    return HostTensor::fromAttr(inputs[i]->constant, inputs[i]->isUnsigned);
+  }
+  /// True when input `i` has an unsigned ONNX element type.
+  bool isInputUnsigned(unsigned i) const {
+    return hasInput(i) && inputs[i]->isUnsigned;
   }
   /// True when every present input is known at import time.
   bool allInputsConstant() const;
@@ -165,6 +178,30 @@ public:
   Value getConstant(DenseElementsAttr value);
   /// A rank-0 float or integer constant of `elementType`.
   Value getScalarConstant(Type elementType, double value);
+
+  //===--- Unsigned integers (ONNX UINT* in signless tfc types) ------------===//
+
+  /// `value` (an integer tensor) with its sign bit flipped, as
+  /// `value + INT_MIN` (wrapping): this maps the unsigned order onto the
+  /// signed one, so signed compare/max/min/reduce compute the unsigned
+  /// result; the same op maps back.
+  FailureOr<Value> flipSignBit(Value value);
+  /// An unsigned integer tensor of fewer than 64 bits as int64 values of
+  /// the same numbers (zero-extended): `cast` sign-extends, so 2^width is
+  /// added where the cast is negative.
+  FailureOr<Value> zeroExtendToI64(Value value);
+  /// Unsigned integer quotient and remainder of `lhs` by `rhs` (same type):
+  /// below 64 bits on zero-extended int64 values, truncated back; for
+  /// UINT64 by cases on the operands' top bits, with signed divisions of
+  /// non-negative values only.
+  FailureOr<std::pair<Value, Value>> buildUnsignedDivRem(Value lhs, Value rhs);
+  /// True when the input's element type is a signless integer (not i1) of an
+  /// unsigned ONNX type, whose order and division differ from tfc's.
+  bool needsUnsignedSemantics(unsigned i) const {
+    Type type = hasInput(i) ? getInputType(i).getElementType() : Type();
+    return isInputUnsigned(i) && type.isSignlessInteger() &&
+           !type.isInteger(1);
+  }
 
   /// Creates a tfc op whose result types are inferred, checking inference
   /// and the verifier: failures are diagnostics at the node, never crashes.

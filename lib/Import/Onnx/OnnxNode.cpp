@@ -311,6 +311,133 @@ Value OnnxNode::getConstant(DenseElementsAttr value) {
   return graph.getConstant(value, loc);
 }
 
+FailureOr<Value> OnnxNode::flipSignBit(Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  unsigned width = type.getElementTypeBitWidth();
+  Value signBit = getConstant(DenseElementsAttr::get(
+      RankedTensorType::get({}, type.getElementType()),
+      APInt::getSignedMinValue(width)));
+  auto op = create<AddOp>(value, signBit);
+  if (failed(op))
+    return failure();
+  return op->getResult();
+}
+
+FailureOr<Value> OnnxNode::zeroExtendToI64(Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  unsigned width = type.getElementTypeBitWidth();
+  assert(width < 64 && "nothing wider to extend a 64-bit value to");
+  Type i64 = IntegerType::get(getContext(), 64);
+  auto extended = createWithType<CastOp>(type.clone(i64), value);
+  if (failed(extended))
+    return failure();
+  Value zero = getScalarConstant(i64, 0);
+  Value span = getScalarConstant(i64, static_cast<double>(int64_t(1) << width));
+  auto negative = create<CompareOp>(ComparePredicate::lt, *extended, zero);
+  if (failed(negative))
+    return failure();
+  auto wrapped = create<AddOp>(*extended, span);
+  if (failed(wrapped))
+    return failure();
+  auto op = create<WhereOp>(*negative, *wrapped, *extended);
+  if (failed(op))
+    return failure();
+  return op->getResult();
+}
+
+FailureOr<std::pair<Value, Value>>
+OnnxNode::buildUnsignedDivRem(Value lhs, Value rhs) {
+  // Each step checks its operands: after a failure (reported) the rest
+  // returns null and the whole fails at the end.
+  auto make = [&](auto opTag, auto... args) -> Value {
+    using OpTy = decltype(opTag);
+    if (((!args) || ...))
+      return {};
+    auto op = create<OpTy>(args...);
+    return succeeded(op) ? op->getResult() : Value();
+  };
+  auto compare = [&](ComparePredicate predicate, Value a, Value b) -> Value {
+    if (!a || !b)
+      return {};
+    auto op = create<CompareOp>(predicate, a, b);
+    return succeeded(op) ? op->getResult() : Value();
+  };
+  auto convert = [&](Value v, Type elementType) -> Value {
+    if (!v)
+      return {};
+    auto type = cast<RankedTensorType>(v.getType());
+    auto op = createWithType<CastOp>(type.clone(elementType), v);
+    return succeeded(op) ? op->getResult() : Value();
+  };
+  auto flip = [&](Value v) -> Value {
+    if (!v)
+      return {};
+    auto op = flipSignBit(v);
+    return succeeded(op) ? *op : Value();
+  };
+  auto type = cast<RankedTensorType>(lhs.getType());
+  Type elementType = type.getElementType();
+  if (type.getElementTypeBitWidth() < 64) {
+    auto wideLhs = zeroExtendToI64(lhs), wideRhs = zeroExtendToI64(rhs);
+    if (failed(wideLhs) || failed(wideRhs))
+      return failure();
+    Value quotient = make(DivOp(), *wideLhs, *wideRhs);
+    Value product = make(MulOp(), quotient, *wideRhs);
+    Value remainder = make(SubOp(), *wideLhs, product);
+    Value q = convert(quotient, elementType);
+    Value r = convert(remainder, elementType);
+    if (!q || !r)
+      return failure();
+    return std::make_pair(q, r);
+  }
+  // UINT64. Signed, a "negative" value is one of 2^63 or more.
+  Value zero = getScalarConstant(elementType, 0);
+  Value one = getScalarConstant(elementType, 1);
+  Value int64Max = getConstant(DenseElementsAttr::get(
+      RankedTensorType::get({}, elementType), APInt::getSignedMaxValue(64)));
+  Value lhsHigh = compare(ComparePredicate::lt, lhs, zero);
+  Value rhsHigh = compare(ComparePredicate::lt, rhs, zero);
+  // rhs >= 2^63: the quotient is lhs >= rhs (0 or 1).
+  Value lhsFlipped = flip(lhs);
+  Value rhsFlipped = flip(rhs);
+  Value lhsAtLeastRhs =
+      compare(ComparePredicate::ge, lhsFlipped, rhsFlipped);
+  Value bigQuotient = make(WhereOp(), lhsAtLeastRhs, one, zero);
+  Value bigRemainder =
+      make(WhereOp(), lhsAtLeastRhs, make(SubOp(), lhs, rhs), lhs);
+  // rhs < 2^63 (made 1 where it is not, unused there). lhs < 2^63: signed
+  // division. lhs >= 2^63: lhs = low + 2^63 with low = lhs - 2^63, and
+  // 2^63 = Q * rhs + R + 1 with Q, R from INT64_MAX; the carry of the
+  // remainders (less than 2 * rhs) is 0 or 1.
+  Value divisor = make(WhereOp(), rhsHigh, one, rhs);
+  Value low = make(WhereOp(), lhsHigh, lhsFlipped, lhs);
+  Value lowQuotient = make(DivOp(), low, divisor);
+  Value lowRemainder =
+      make(SubOp(), low, make(MulOp(), lowQuotient, divisor));
+  Value maxQuotient = make(DivOp(), int64Max, divisor);
+  Value maxRemainder =
+      make(SubOp(), int64Max, make(MulOp(), maxQuotient, divisor));
+  Value carrySum =
+      make(AddOp(), make(AddOp(), lowRemainder, maxRemainder), one);
+  Value carrySumFlipped = flip(carrySum);
+  Value divisorFlipped = flip(divisor);
+  Value carries =
+      compare(ComparePredicate::ge, carrySumFlipped, divisorFlipped);
+  Value carry = make(WhereOp(), carries, one, zero);
+  Value highQuotient =
+      make(AddOp(), make(AddOp(), maxQuotient, lowQuotient), carry);
+  Value highRemainder =
+      make(SubOp(), carrySum, make(MulOp(), carry, divisor));
+  Value smallQuotient = make(WhereOp(), lhsHigh, highQuotient, lowQuotient);
+  Value smallRemainder =
+      make(WhereOp(), lhsHigh, highRemainder, lowRemainder);
+  Value q = make(WhereOp(), rhsHigh, bigQuotient, smallQuotient);
+  Value r = make(WhereOp(), rhsHigh, bigRemainder, smallRemainder);
+  if (!q || !r)
+    return failure();
+  return std::make_pair(q, r);
+}
+
 Value OnnxNode::getScalarConstant(Type elementType, double value) {
   auto type = RankedTensorType::get({}, elementType);
   if (auto floatType = dyn_cast<FloatType>(elementType)) {

@@ -54,6 +54,11 @@ Type mlir::tfc::onnx_import::getElementType(MLIRContext *context,
   }
 }
 
+bool mlir::tfc::onnx_import::isUnsignedDataType(int32_t dataType) {
+  return dataType == TensorProto::UINT8 || dataType == TensorProto::UINT16 ||
+         dataType == TensorProto::UINT32 || dataType == TensorProto::UINT64;
+}
+
 std::string mlir::tfc::onnx_import::getDataTypeName(int32_t dataType) {
   static const char *const names[] = {
       "UNDEFINED", "FLOAT",         "UINT8",          "INT8",

@@ -25,6 +25,9 @@ namespace mlir::tfc::onnx_import {
 /// integers map to signless integers of the same width.
 Type getElementType(MLIRContext *context, int32_t dataType);
 
+/// True for UINT8, UINT16, UINT32 and UINT64.
+bool isUnsignedDataType(int32_t dataType);
+
 /// The ONNX name of a data type ("FLOAT", "INT64", ...), for messages.
 std::string getDataTypeName(int32_t dataType);
 

@@ -352,6 +352,88 @@ def decomposed():
                 value)
 
 
+def unsigned():
+    """UINT8/UINT32/UINT64 values past 2^(width-1), where signedness matters:
+    tfc holds them in signless integers and the handlers compensate
+    (ops_unsigned.*.npy: inputs and expected outputs, unsigned ones stored as
+    the signed type of their width, as tfc-reference reads and writes them)."""
+    n = helper.make_node
+    U8, U32, U64 = TensorProto.UINT8, TensorProto.UINT32, TensorProto.UINT64
+    nodes = [
+        const("lo", 100, np.uint8), const("hi", 200, np.uint8),
+        const("fold_a", [200, 50], np.uint8),
+        const("fold_b", [100, 150], np.uint8),
+        n("Less", ["a", "b"], ["less"], name="less"),
+        n("GreaterOrEqual", ["a", "b"], ["greater_or_equal"], name="ge"),
+        n("Max", ["a", "b"], ["max"], name="max"),
+        n("Min", ["a", "b"], ["min"], name="min"),
+        n("Div", ["a", "b"], ["div"], name="div"),
+        n("Mod", ["a", "b"], ["mod"], name="mod"),
+        n("Cast", ["a"], ["a_float"], name="a_float", to=TensorProto.FLOAT),
+        n("Cast", ["a"], ["a_int32"], name="a_int32", to=TensorProto.INT32),
+        n("ReduceMax", ["a"], ["reduce_max"], name="reduce_max", keepdims=0),
+        n("ReduceMin", ["a"], ["reduce_min"], name="reduce_min", keepdims=0),
+        n("ArgMax", ["a"], ["argmax"], name="argmax", keepdims=0),
+        n("Clip", ["a", "lo", "hi"], ["clip"], name="clip"),
+        n("Sign", ["a"], ["sign"], name="sign"),
+        n("Abs", ["a"], ["abs"], name="abs"),
+        n("Greater", ["c", "c_rev"], ["c_greater"], name="c_greater"),
+        n("Cast", ["c"], ["c_float"], name="c_float", to=TensorProto.FLOAT),
+        n("Cast", ["d"], ["d_float"], name="d_float", to=TensorProto.DOUBLE),
+        n("Div", ["e", "f"], ["div64"], name="div64"),
+        n("Mod", ["e", "f"], ["mod64"], name="mod64"),
+        # On constants: Max([200, 50], [100, 150]) folds to [200, 150].
+        n("Max", ["fold_a", "fold_b"], ["fold_max"], name="fold_max"),
+        n("Add", ["pair", "fold_max"], ["uses_fold"], name="uses_fold"),
+    ]
+    outputs = ["less", "greater_or_equal", "max", "min", "div", "mod",
+               "a_float", "a_int32", "reduce_max", "reduce_min", "argmax",
+               "clip", "sign", "abs", "c_greater", "c_float", "d_float",
+               "div64", "mod64", "uses_fold"]
+    graph = helper.make_graph(
+        nodes, "ops_unsigned",
+        [vi("a", [6], U8), vi("b", [6], U8), vi("c", [4], U32),
+         vi("c_rev", [4], U32), vi("d", [3], U64), vi("pair", [2], U8),
+         vi("e", [9], U64), vi("f", [9], U64)],
+        [helper.make_empty_tensor_value_info(o) for o in outputs])
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
+                          producer_name="make_op_models.py")
+    m.ir_version = 8
+    m = onnx.shape_inference.infer_shapes(m, strict_mode=True)
+    inferred = {v.name: v for v in m.graph.value_info}
+    del m.graph.output[:]
+    m.graph.output.extend(inferred[o] for o in outputs)
+    onnx.checker.check_model(m, full_check=True)
+    with open(os.path.join(HERE, "ops_unsigned.onnx"), "wb") as f:
+        f.write(m.SerializeToString())
+
+    from onnx.reference import ReferenceEvaluator
+    feeds = {
+        "a": np.array([0, 1, 127, 128, 200, 255], np.uint8),
+        "b": np.array([255, 3, 128, 127, 7, 16], np.uint8),
+        "c": np.array([1, 2**31, 2**32 - 1, 7], np.uint32),
+        "c_rev": np.array([7, 2**32 - 1, 2**31, 1], np.uint32),
+        "d": np.array([1, 2**63, 2**64 - 1], np.uint64),
+        "pair": np.array([5, 6], np.uint8),
+        # UINT64 division by cases: both below 2^63; dividend above with a
+        # small divisor, a divisor past 2^62 (the remainders carry), and 1;
+        # divisor above 2^63 (quotient 0 or 1).
+        "e": np.array([100, 2**64 - 1, 2**64 - 1, 2**63 + 5, 2**64 - 2, 7,
+                       2**64 - 1, 2**63, 2**63 + 2**62], np.uint64),
+        "f": np.array([7, 3, 2**63 - 1, 2**62 + 3, 1, 2**63, 2**63 + 1,
+                       2**64 - 1, 2**63 - 3], np.uint64),
+    }
+    signed = {np.dtype(np.uint8): np.int8, np.dtype(np.uint32): np.int32,
+              np.dtype(np.uint64): np.int64}
+    as_tfc = lambda v: v.view(signed[v.dtype]) if v.dtype in signed else v
+    for name, value in feeds.items():
+        np.save(os.path.join(HERE, f"ops_unsigned.{name}.npy"), as_tfc(value))
+    results = ReferenceEvaluator(m).run(None, feeds)
+    for name, value in zip(outputs, results):
+        np.save(os.path.join(HERE, f"ops_unsigned.{name}.expected.npy"),
+                as_tfc(np.asarray(value)))
+
+
 if __name__ == "__main__":
     elementwise()
     matrix()
@@ -363,3 +445,4 @@ if __name__ == "__main__":
     external_data()
     unsorted()
     decomposed()
+    unsigned()
