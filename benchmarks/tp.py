@@ -140,6 +140,12 @@ def var(name):
 
 def cmd_compile(args):
     os.makedirs(args.dir, exist_ok=True)
+    # A private copy: a rebuild of build/bin/tfc-opt mid-way must not break us.
+    import shutil
+    import tempfile
+    private = os.path.join(tempfile.mkdtemp(prefix="tfc-tp-"), "tfc-opt")
+    shutil.copy2(args.tfc_opt, private)
+    args.tfc_opt = private
     manifest = {"ranks": RANKS, "configs": {}}
     for name in args.configs.split(","):
         c = config(name)
@@ -319,7 +325,7 @@ def cmd_run(args):
     os.makedirs(work, exist_ok=True)
     manifest = json.load(open(os.path.join(args.dir, "manifest.json")))
     result = {"device": [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())],
-              "torch": torch.__version__, "nccl": ".".join(map(str, torch.cuda.nccl.version())),
+              "torch": torch.__version__, "nccl": str(torch.cuda.nccl.version()),
               "nccl_busbw": {}, "configs": {}, "skipped": []}
     print("devices:", result["device"], "torch", result["torch"], "nccl", result["nccl"], flush=True)
     if torch.cuda.device_count() < RANKS:
