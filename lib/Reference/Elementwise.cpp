@@ -3,11 +3,15 @@
 // Broadcasting binary arithmetic, comparisons, select, unary math and
 // activations (gelu in its erf and tanh forms), and casts. Floats are
 // computed in double and rounded to the result type; integers in int64 with
-// two's-complement wrapping at the result width.
+// two's-complement wrapping at the result width. The value of one element
+// comes from tfc/Reference/ScalarOps.h, which the ONNX importer's constant
+// folder shares.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Kernels.h"
+
+#include "tfc/Reference/ScalarOps.h"
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -18,6 +22,8 @@
 using namespace mlir;
 using namespace mlir::tfc;
 using namespace mlir::tfc::reference;
+using scalar::BinaryKind;
+using scalar::UnaryKind;
 
 namespace {
 /// Walks the result of a broadcasting op with one stride set per operand.
@@ -27,52 +33,6 @@ StridedWalk broadcastWalk(RankedTensorType result,
   for (const Tensor *t : operands)
     strides.push_back(broadcastStrides(t->getShape(), result.getShape()));
   return StridedWalk(result.getShape(), strides);
-}
-
-enum class BinaryKind { Add, Sub, Mul, Div, Pow, Max, Min, And, Or };
-
-double applyFloat(BinaryKind kind, double a, double b) {
-  switch (kind) {
-  case BinaryKind::Add:
-    return a + b;
-  case BinaryKind::Sub:
-    return a - b;
-  case BinaryKind::Mul:
-    return a * b;
-  case BinaryKind::Div:
-    return a / b;
-  case BinaryKind::Pow:
-    return std::pow(a, b);
-  // numpy maximum/minimum: a NaN in either operand gives NaN.
-  case BinaryKind::Max:
-    return std::isnan(a) || std::isnan(b) ? std::nan("") : std::max(a, b);
-  case BinaryKind::Min:
-    return std::isnan(a) || std::isnan(b) ? std::nan("") : std::min(a, b);
-  case BinaryKind::And:
-    return (a != 0) && (b != 0);
-  case BinaryKind::Or:
-    return (a != 0) || (b != 0);
-  }
-  llvm_unreachable("unknown binary kind");
-}
-
-/// Integer power by squaring, wrapping modulo 2^64. A negative exponent
-/// truncates 1 / base^|exp| toward zero.
-int64_t integerPow(int64_t base, int64_t exp) {
-  if (exp < 0) {
-    if (base == 1)
-      return 1;
-    if (base == -1)
-      return (exp % 2) ? -1 : 1;
-    return 0;
-  }
-  uint64_t result = 1, b = static_cast<uint64_t>(base);
-  for (uint64_t e = static_cast<uint64_t>(exp); e; e >>= 1) {
-    if (e & 1)
-      result *= b;
-    b *= b;
-  }
-  return static_cast<int64_t>(result);
 }
 } // namespace
 
@@ -94,49 +54,18 @@ FailureOr<Tensor> reference::evaluateBinary(Operation *op, const Tensor &lhs,
   int64_t n = result.getNumElements();
   if (result.isFloat()) {
     for (int64_t i = 0; i < n; ++i, walk.next())
-      result.floats[i] = applyFloat(kind, lhs.floats[walk.offset(0)],
-                                    rhs.floats[walk.offset(1)]);
+      result.floats[i] = scalar::applyFloat(kind, lhs.floats[walk.offset(0)],
+                                            rhs.floats[walk.offset(1)]);
     roundToElementType(result);
     return result;
   }
   for (int64_t i = 0; i < n; ++i, walk.next()) {
-    int64_t a = lhs.ints[walk.offset(0)], b = rhs.ints[walk.offset(1)];
-    uint64_t ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
-    int64_t r = 0;
-    switch (kind) {
-    case BinaryKind::Add:
-      r = static_cast<int64_t>(ua + ub);
-      break;
-    case BinaryKind::Sub:
-      r = static_cast<int64_t>(ua - ub);
-      break;
-    case BinaryKind::Mul:
-      r = static_cast<int64_t>(ua * ub);
-      break;
-    case BinaryKind::Div:
-      if (b == 0)
-        return op->emitError("integer division by zero at result element ")
-               << i;
-      // Truncates toward zero (C and ONNX semantics); INT64_MIN / -1 wraps.
-      r = (b == -1) ? static_cast<int64_t>(0 - ua) : a / b;
-      break;
-    case BinaryKind::Pow:
-      r = integerPow(a, b);
-      break;
-    case BinaryKind::Max:
-      r = std::max(a, b);
-      break;
-    case BinaryKind::Min:
-      r = std::min(a, b);
-      break;
-    case BinaryKind::And:
-      r = (a != 0) && (b != 0);
-      break;
-    case BinaryKind::Or:
-      r = (a != 0) || (b != 0);
-      break;
-    }
-    result.ints[i] = r;
+    std::optional<int64_t> r = scalar::applyInt(
+        kind, lhs.ints[walk.offset(0)], rhs.ints[walk.offset(1)]);
+    if (!r)
+      return op->emitError("integer division by zero at result element ")
+             << i;
+    result.ints[i] = *r;
   }
   roundToElementType(result);
   return result;
@@ -204,67 +133,51 @@ FailureOr<Tensor> reference::evaluateUnary(Operation *op,
   RankedTensorType type = resultType(op);
   Tensor result(type);
   int64_t n = result.getNumElements();
+  std::optional<UnaryKind> kind =
+      llvm::TypeSwitch<Operation *, std::optional<UnaryKind>>(op)
+          .Case<NegOp>([](auto) { return UnaryKind::Neg; })
+          .Case<AbsOp>([](auto) { return UnaryKind::Abs; })
+          .Case<ExpOp>([](auto) { return UnaryKind::Exp; })
+          .Case<LogOp>([](auto) { return UnaryKind::Log; })
+          .Case<SqrtOp>([](auto) { return UnaryKind::Sqrt; })
+          .Case<RsqrtOp>([](auto) { return UnaryKind::Rsqrt; })
+          .Case<ReciprocalOp>([](auto) { return UnaryKind::Reciprocal; })
+          .Case<TanhOp>([](auto) { return UnaryKind::Tanh; })
+          .Case<ErfOp>([](auto) { return UnaryKind::Erf; })
+          .Case<SigmoidOp>([](auto) { return UnaryKind::Sigmoid; })
+          .Case<ReluOp>([](auto) { return UnaryKind::Relu; })
+          .Case<SiluOp>([](auto) { return UnaryKind::Silu; })
+          .Default([](Operation *) { return std::nullopt; });
+  auto noKernel = [&] {
+    return op->emitError("'") << op->getName()
+                              << "' has no reference kernel for "
+                              << type.getElementType() << " elements";
+  };
   if (!result.isFloat()) {
     // neg, abs and not are the unary ops defined on integers.
     for (int64_t i = 0; i < n; ++i) {
       int64_t x = input.ints[i];
-      uint64_t ux = static_cast<uint64_t>(x);
-      if (isa<NegOp>(op))
-        result.ints[i] = static_cast<int64_t>(0 - ux);
-      else if (isa<AbsOp>(op))
-        result.ints[i] = x < 0 ? static_cast<int64_t>(0 - ux) : x;
-      else if (isa<NotOp>(op))
-        result.ints[i] = x == 0;
-      else
-        return op->emitError("'")
-               << op->getName() << "' has no reference kernel for "
-               << type.getElementType() << " elements";
+      std::optional<int64_t> r;
+      if (isa<NotOp>(op))
+        r = x == 0;
+      else if (kind)
+        r = scalar::applyInt(*kind, x);
+      if (!r)
+        return noKernel();
+      result.ints[i] = *r;
     }
     roundToElementType(result);
     return result;
   }
-  using Fn = double (*)(double);
-  Fn fn = llvm::TypeSwitch<Operation *, Fn>(op)
-              .Case<NegOp>([](auto) { return [](double x) { return -x; }; })
-              .Case<AbsOp>(
-                  [](auto) { return [](double x) { return std::fabs(x); }; })
-              .Case<ExpOp>(
-                  [](auto) { return [](double x) { return std::exp(x); }; })
-              .Case<LogOp>(
-                  [](auto) { return [](double x) { return std::log(x); }; })
-              .Case<SqrtOp>(
-                  [](auto) { return [](double x) { return std::sqrt(x); }; })
-              .Case<RsqrtOp>([](auto) {
-                return [](double x) { return 1.0 / std::sqrt(x); };
-              })
-              .Case<ReciprocalOp>(
-                  [](auto) { return [](double x) { return 1.0 / x; }; })
-              .Case<TanhOp>(
-                  [](auto) { return [](double x) { return std::tanh(x); }; })
-              .Case<ErfOp>(
-                  [](auto) { return [](double x) { return std::erf(x); }; })
-              .Case<SigmoidOp>([](auto) {
-                return [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
-              })
-              .Case<ReluOp>([](auto) {
-                // max(x, 0) that keeps NaN.
-                return [](double x) { return x < 0 ? 0.0 : x; };
-              })
-              .Case<SiluOp>([](auto) {
-                return [](double x) { return x / (1.0 + std::exp(-x)); };
-              })
-              .Default([](Operation *) { return Fn(nullptr); });
   if (auto geluOp = dyn_cast<GeluOp>(op)) {
     GeluApproximation approximation = geluOp.getApproximate();
     for (int64_t i = 0; i < n; ++i)
       result.floats[i] = gelu(input.floats[i], approximation);
-  } else if (fn) {
+  } else if (kind) {
     for (int64_t i = 0; i < n; ++i)
-      result.floats[i] = fn(input.floats[i]);
+      result.floats[i] = scalar::applyFloat(*kind, input.floats[i]);
   } else {
-    return op->emitError("'") << op->getName()
-                              << "' has no reference kernel for "
-                              << type.getElementType() << " elements";
+    return noKernel();
   }
   roundToElementType(result);
   return result;
@@ -282,39 +195,6 @@ FailureOr<Tensor> reference::evaluateSwiglu(SwigluOp op, const Tensor &gate,
   return result;
 }
 
-/// Converts a double to an integer type: truncates toward zero and saturates
-/// at the type's range (NaN gives 0); i1 is `x != 0`.
-static int64_t floatToInteger(double x, IntegerType type) {
-  unsigned width = type.getWidth();
-  if (width == 1)
-    return x != 0;
-  if (std::isnan(x))
-    return 0;
-  double t = std::trunc(x);
-  // The range of a signless integer read as signed.
-  double lo = -std::ldexp(1.0, width - 1);
-  double hi = std::ldexp(1.0, width - 1); // exclusive
-  if (t < lo)
-    return width == 64 ? std::numeric_limits<int64_t>::min()
-                       : static_cast<int64_t>(lo);
-  if (t >= hi)
-    return width == 64 ? std::numeric_limits<int64_t>::max()
-                       : static_cast<int64_t>(hi) - 1;
-  return static_cast<int64_t>(t);
-}
-
-/// Converts an int64 to a float type with a single rounding.
-static double integerToFloat(int64_t x, FloatType type) {
-  if (type.isF64())
-    return static_cast<double>(x);
-  if (type.isF32())
-    return static_cast<double>(static_cast<float>(x));
-  APFloat f(type.getFloatSemantics());
-  f.convertFromAPInt(APInt(64, static_cast<uint64_t>(x), /*isSigned=*/true),
-                     /*IsSigned=*/true, APFloat::rmNearestTiesToEven);
-  return f.convertToDouble();
-}
-
 FailureOr<Tensor> reference::evaluateCast(CastOp op, const Tensor &input) {
   RankedTensorType type = resultType(op);
   Tensor result(type);
@@ -326,14 +206,14 @@ FailureOr<Tensor> reference::evaluateCast(CastOp op, const Tensor &input) {
       roundToElementType(result);
     } else {
       for (int64_t i = 0; i < n; ++i)
-        result.floats[i] = integerToFloat(input.ints[i], toFloat);
+        result.floats[i] = scalar::integerToFloat(input.ints[i], toFloat);
     }
     return result;
   }
   auto toInt = cast<IntegerType>(to);
   if (input.isFloat()) {
     for (int64_t i = 0; i < n; ++i)
-      result.ints[i] = floatToInteger(input.floats[i], toInt);
+      result.ints[i] = scalar::floatToInteger(input.floats[i], toInt.getWidth());
     return result;
   }
   bool fromBool = input.getElementType().isInteger(1);

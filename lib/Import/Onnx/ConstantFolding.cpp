@@ -3,13 +3,18 @@
 // Reference implementations of the ONNX ops the importer folds. They run on
 // small tensors (shape vectors, masks, scalars; the handlers refuse anything
 // above kMaxFoldedElements), so clarity wins over speed: every op maps each
-// result index back to its source index.
+// result index back to its source index. The value of one element of the ops
+// tfc has (arithmetic, Max/Min, And/Or, unary math, casts) comes from
+// tfc/Reference/ScalarOps.h, shared with the reference executor, so a fold
+// computes what the op would at run time; only the ONNX ops tfc builds from
+// several ops (Mod, Floor, Ceil, Sign, Cos, Sin, Xor) are evaluated here.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ConstantFolding.h"
 
 #include "tfc/Dialect/TfcOps.h"
+#include "tfc/Reference/ScalarOps.h"
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/STLExtras.h"
@@ -19,6 +24,7 @@
 
 using namespace mlir;
 using namespace mlir::tfc::onnx_import;
+namespace scalar = mlir::tfc::reference::scalar;
 
 //===----------------------------------------------------------------------===//
 // HostTensor
@@ -212,55 +218,38 @@ template <typename T> static bool compare(BinaryKind kind, T a, T b) {
   }
 }
 
-static std::optional<double> applyFloat(BinaryKind kind, double a, double b) {
+/// The kinds tfc has an op for, evaluated as the reference executor does
+/// (tfc/Reference/ScalarOps.h); empty for the others.
+static std::optional<scalar::BinaryKind> getScalarKind(BinaryKind kind) {
   switch (kind) {
-  case BinaryKind::Add:
-    return a + b;
-  case BinaryKind::Sub:
-    return a - b;
-  case BinaryKind::Mul:
-    return a * b;
-  case BinaryKind::Div:
-    return a / b;
-  case BinaryKind::Pow:
-    return std::pow(a, b);
-  case BinaryKind::Max:
-    return std::isnan(a) || a > b ? a : b;
-  case BinaryKind::Min:
-    return std::isnan(a) || a < b ? a : b;
-  case BinaryKind::Fmod:
-    return std::fmod(a, b);
-  default:
-    return std::nullopt;
+  case BinaryKind::Add: return scalar::BinaryKind::Add;
+  case BinaryKind::Sub: return scalar::BinaryKind::Sub;
+  case BinaryKind::Mul: return scalar::BinaryKind::Mul;
+  case BinaryKind::Div: return scalar::BinaryKind::Div;
+  case BinaryKind::Pow: return scalar::BinaryKind::Pow;
+  case BinaryKind::Max: return scalar::BinaryKind::Max;
+  case BinaryKind::Min: return scalar::BinaryKind::Min;
+  case BinaryKind::And: return scalar::BinaryKind::And;
+  case BinaryKind::Or: return scalar::BinaryKind::Or;
+  default: return std::nullopt;
   }
 }
 
+static std::optional<double> applyFloat(BinaryKind kind, double a, double b) {
+  if (std::optional<scalar::BinaryKind> shared = getScalarKind(kind))
+    return scalar::applyFloat(*shared, a, b);
+  if (kind == BinaryKind::Fmod)
+    return std::fmod(a, b);
+  return std::nullopt;
+}
+
 static std::optional<int64_t> applyInt(BinaryKind kind, int64_t a, int64_t b) {
-  // Wrap-around arithmetic, as the integer kernels do.
-  auto u = [](int64_t v) { return static_cast<uint64_t>(v); };
+  // Division by zero gives no value: the op stays, for run time.
+  if (std::optional<scalar::BinaryKind> shared = getScalarKind(kind))
+    return scalar::applyInt(*shared, a, b);
   switch (kind) {
-  case BinaryKind::Add:
-    return static_cast<int64_t>(u(a) + u(b));
-  case BinaryKind::Sub:
-    return static_cast<int64_t>(u(a) - u(b));
-  case BinaryKind::Mul:
-    return static_cast<int64_t>(u(a) * u(b));
-  case BinaryKind::Div:
-    if (b == 0 || (a == std::numeric_limits<int64_t>::min() && b == -1))
-      return std::nullopt;
-    return a / b; // Truncates toward zero, as ONNX Div on integers.
-  case BinaryKind::Pow: {
-    if (b < 0)
-      return std::nullopt;
-    uint64_t result = 1;
-    for (int64_t i = 0; i < b && i < 64; ++i)
-      result *= u(a);
-    return static_cast<int64_t>(result);
-  }
-  case BinaryKind::Max:
-    return std::max(a, b);
-  case BinaryKind::Min:
-    return std::min(a, b);
+  case BinaryKind::Xor:
+    return (a != 0) != (b != 0);
   case BinaryKind::Mod:
   case BinaryKind::Fmod: {
     if (b == 0)
@@ -272,12 +261,6 @@ static std::optional<int64_t> applyInt(BinaryKind kind, int64_t a, int64_t b) {
       r += b;
     return r;
   }
-  case BinaryKind::And:
-    return (a != 0) && (b != 0);
-  case BinaryKind::Or:
-    return (a != 0) || (b != 0);
-  case BinaryKind::Xor:
-    return (a != 0) != (b != 0);
   default:
     return std::nullopt;
   }
@@ -328,23 +311,34 @@ mlir::tfc::onnx_import::evaluateBinary(BinaryKind kind, const HostTensor &lhs,
   return HostTensor::fromInts(*shape, lhs.elementType, std::move(values));
 }
 
+/// The unary kinds tfc has an op for (tfc/Reference/ScalarOps.h).
+static std::optional<scalar::UnaryKind> getScalarKind(UnaryKind kind) {
+  switch (kind) {
+  case UnaryKind::Neg: return scalar::UnaryKind::Neg;
+  case UnaryKind::Abs: return scalar::UnaryKind::Abs;
+  case UnaryKind::Sqrt: return scalar::UnaryKind::Sqrt;
+  case UnaryKind::Reciprocal: return scalar::UnaryKind::Reciprocal;
+  case UnaryKind::Exp: return scalar::UnaryKind::Exp;
+  case UnaryKind::Log: return scalar::UnaryKind::Log;
+  case UnaryKind::Tanh: return scalar::UnaryKind::Tanh;
+  case UnaryKind::Erf: return scalar::UnaryKind::Erf;
+  case UnaryKind::Sigmoid: return scalar::UnaryKind::Sigmoid;
+  case UnaryKind::Relu: return scalar::UnaryKind::Relu;
+  default: return std::nullopt;
+  }
+}
+
 std::optional<HostTensor>
 mlir::tfc::onnx_import::evaluateUnary(UnaryKind kind, const HostTensor &input) {
   if (input.isFloat()) {
     std::vector<double> values;
     values.reserve(input.floats.size());
     for (double x : input.floats) {
+      if (std::optional<scalar::UnaryKind> shared = getScalarKind(kind)) {
+        values.push_back(scalar::applyFloat(*shared, x));
+        continue;
+      }
       switch (kind) {
-      case UnaryKind::Neg: values.push_back(-x); break;
-      case UnaryKind::Abs: values.push_back(std::fabs(x)); break;
-      case UnaryKind::Sqrt: values.push_back(std::sqrt(x)); break;
-      case UnaryKind::Reciprocal: values.push_back(1.0 / x); break;
-      case UnaryKind::Exp: values.push_back(std::exp(x)); break;
-      case UnaryKind::Log: values.push_back(std::log(x)); break;
-      case UnaryKind::Tanh: values.push_back(std::tanh(x)); break;
-      case UnaryKind::Erf: values.push_back(std::erf(x)); break;
-      case UnaryKind::Sigmoid: values.push_back(1.0 / (1.0 + std::exp(-x))); break;
-      case UnaryKind::Relu: values.push_back(x > 0 ? x : 0.0); break;
       case UnaryKind::Cos: values.push_back(std::cos(x)); break;
       case UnaryKind::Sin: values.push_back(std::sin(x)); break;
       case UnaryKind::Floor: values.push_back(std::floor(x)); break;
@@ -352,7 +346,7 @@ mlir::tfc::onnx_import::evaluateUnary(UnaryKind kind, const HostTensor &input) {
       case UnaryKind::Sign:
         values.push_back(x > 0 ? 1.0 : x < 0 ? -1.0 : x * 0.0);
         break;
-      case UnaryKind::Not: return std::nullopt;
+      default: return std::nullopt;
       }
     }
     return HostTensor::fromFloats(input.shape, input.elementType,
@@ -361,11 +355,13 @@ mlir::tfc::onnx_import::evaluateUnary(UnaryKind kind, const HostTensor &input) {
   std::vector<int64_t> values;
   values.reserve(input.ints.size());
   for (int64_t x : input.ints) {
+    std::optional<scalar::UnaryKind> shared = getScalarKind(kind);
+    if (std::optional<int64_t> v =
+            shared ? scalar::applyInt(*shared, x) : std::nullopt) {
+      values.push_back(*v);
+      continue;
+    }
     switch (kind) {
-    case UnaryKind::Neg:
-      values.push_back(static_cast<int64_t>(0 - static_cast<uint64_t>(x)));
-      break;
-    case UnaryKind::Abs: values.push_back(x < 0 ? -x : x); break;
     case UnaryKind::Relu: values.push_back(x > 0 ? x : 0); break;
     case UnaryKind::Not: values.push_back(x == 0); break;
     case UnaryKind::Sign: values.push_back(x > 0 ? 1 : x < 0 ? -1 : 0); break;
@@ -406,30 +402,33 @@ mlir::tfc::onnx_import::evaluateWhere(const HostTensor &condition,
 
 HostTensor mlir::tfc::onnx_import::evaluateCast(const HostTensor &input,
                                                 Type elementType) {
+  // As tfc.cast in the reference executor (tfc/Reference/ScalarOps.h).
   int64_t n = input.getNumElements();
-  if (isa<FloatType>(elementType)) {
+  if (auto floatType = dyn_cast<FloatType>(elementType)) {
     std::vector<double> values(n);
     for (int64_t i = 0; i < n; ++i)
-      values[i] = input.getDouble(i);
+      values[i] = input.isFloat()
+                      ? input.floats[i]
+                      : scalar::integerToFloat(input.ints[i], floatType);
     return HostTensor::fromFloats(input.shape, elementType, std::move(values));
   }
+  unsigned width = elementType.getIntOrFloatBitWidth();
   std::vector<int64_t> values(n);
   for (int64_t i = 0; i < n; ++i) {
-    if (elementType.isInteger(1)) {
-      values[i] = input.getDouble(i) != 0;
-    } else if (input.isFloat()) {
-      // Truncate toward zero; NaN and out-of-range values saturate.
-      double x = std::trunc(input.floats[i]);
-      if (std::isnan(x))
-        values[i] = 0;
-      else if (x >= 9.2233720368547758e18)
-        values[i] = std::numeric_limits<int64_t>::max();
-      else if (x <= -9.2233720368547758e18)
-        values[i] = std::numeric_limits<int64_t>::min();
-      else
-        values[i] = static_cast<int64_t>(x);
+    if (input.isFloat()) {
+      values[i] = scalar::floatToInteger(input.floats[i], width);
+    } else if (width == 1) {
+      values[i] = input.ints[i] != 0;
     } else {
-      values[i] = input.ints[i];
+      // Truncate to the width, then sign-extend (signless integers hold
+      // their value read as signed).
+      uint64_t bits = static_cast<uint64_t>(input.ints[i]);
+      if (width < 64) {
+        bits <<= 64 - width;
+        values[i] = static_cast<int64_t>(bits) >> (64 - width);
+      } else {
+        values[i] = static_cast<int64_t>(bits);
+      }
     }
   }
   return HostTensor::fromInts(input.shape, elementType, std::move(values));

@@ -111,3 +111,45 @@ model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 model.ir_version = 8
 onnx.checker.check_model(model, full_check=True)
 onnx.save(model, "cos_of_weight.onnx")
+
+# Folds and run-time ops share one definition of each element
+# (tfc/Reference/ScalarOps.h): the same values through Relu (NaN stays NaN),
+# a saturating Cast to INT8, an integer Pow with a negative exponent and
+# INT64_MIN / -1, once on Constant nodes (folded at import) and once on graph
+# inputs (run by tfc-reference), must give the same outputs.
+values = np.array([np.nan, -1.0, 300.0, -300.0, 2.5], np.float32)
+ints = np.array([2, 1, -1, np.iinfo(np.int64).min, 5], np.int64)
+exponents = np.array([-1, -3, -3, 1, 2], np.int64)
+divisors = np.array([1, 1, 1, -1, 2], np.int64)
+nodes = [const("c_values", values), const("c_ints", ints),
+         const("c_exponents", exponents), const("c_divisors", divisors)]
+outputs = []
+for prefix, v, i, e, d in (("folded", "c_values", "c_ints", "c_exponents",
+                            "c_divisors"),
+                           ("runtime", "values", "ints", "exponents",
+                            "divisors")):
+    nodes += [
+        helper.make_node("Relu", [v], [f"{prefix}_relu"]),
+        helper.make_node("Cast", [v], [f"{prefix}_cast"], to=TensorProto.INT8),
+        helper.make_node("Pow", [i, e], [f"{prefix}_pow"]),
+        helper.make_node("Div", [i, d], [f"{prefix}_div"]),
+    ]
+    outputs += [f"{prefix}_relu", f"{prefix}_cast", f"{prefix}_pow",
+                f"{prefix}_div"]
+types = {"relu": TensorProto.FLOAT, "cast": TensorProto.INT8,
+         "pow": TensorProto.INT64, "div": TensorProto.INT64}
+graph = helper.make_graph(
+    nodes, "fold_matches_reference",
+    [helper.make_tensor_value_info("values", TensorProto.FLOAT, [5])] +
+    [helper.make_tensor_value_info(n, TensorProto.INT64, [5])
+     for n in ("ints", "exponents", "divisors")],
+    [helper.make_tensor_value_info(o, types[o.split("_")[1]], [5])
+     for o in outputs])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+model.ir_version = 8
+onnx.checker.check_model(model, full_check=True)
+onnx.save(model, "fold_matches_reference.onnx")
+np.save("fold_matches_reference.input.values.npy", values)
+np.save("fold_matches_reference.input.ints.npy", ints)
+np.save("fold_matches_reference.input.exponents.npy", exponents)
+np.save("fold_matches_reference.input.divisors.npy", divisors)
