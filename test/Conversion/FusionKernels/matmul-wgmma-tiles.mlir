@@ -108,3 +108,44 @@ func.func @bad_persistent(%a: tensor<128x64xbf16>, %b: tensor<64x128xbf16>) -> t
   }
   return %0 : tensor<128x128xbf16>
 }
+
+// -----
+
+// The chooser's defaults on the sm_90a preset (132 SMs), as measured in
+// benchmarks/RESULTS.md ("wgmma + TMA matmul"): GPT-2's qkv (K = 768,
+// N = 2304) takes 128x192 with two stages (two blocks per SM), mlp-up
+// (N = 3072) 128x256 with four, M <= 64 one warpgroup (blockM 64).
+// CHECK-LABEL: gpu.func @qkv_0
+// CHECK-SAME: tfc.block = array<i64: 256, 1, 1>
+// CHECK-SAME: tfc.dynamic_shared_memory = 81920
+// CHECK-SAME: tfc.grid = array<i64: 12, 64, 1>
+// CHECK-LABEL: gpu.func @mlp_up_1
+// CHECK-SAME: tfc.dynamic_shared_memory = 196608
+// CHECK-SAME: tfc.grid = array<i64: 12, 64, 1>
+// CHECK-LABEL: gpu.func @decode_2
+// CHECK-SAME: tfc.block = array<i64: 128, 1, 1>
+// CHECK-SAME: tfc.grid = array<i64: 6, 1, 1>
+func.func @qkv(%a: tensor<8192x768xbf16>, %b: tensor<768x2304xbf16>) -> tensor<8192x2304xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<8192x768xbf16>, tensor<768x2304xbf16>) -> tensor<8192x2304xbf16> {
+  ^bb0(%x: tensor<8192x768xbf16>, %y: tensor<768x2304xbf16>):
+    %1 = tfc.matmul %x, %y : (tensor<8192x768xbf16>, tensor<768x2304xbf16>) -> tensor<8192x2304xbf16>
+    tfc.yield %1 : tensor<8192x2304xbf16>
+  }
+  return %0 : tensor<8192x2304xbf16>
+}
+func.func @mlp_up(%a: tensor<8192x768xbf16>, %b: tensor<768x3072xbf16>) -> tensor<8192x3072xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<8192x768xbf16>, tensor<768x3072xbf16>) -> tensor<8192x3072xbf16> {
+  ^bb0(%x: tensor<8192x768xbf16>, %y: tensor<768x3072xbf16>):
+    %1 = tfc.matmul %x, %y : (tensor<8192x768xbf16>, tensor<768x3072xbf16>) -> tensor<8192x3072xbf16>
+    tfc.yield %1 : tensor<8192x3072xbf16>
+  }
+  return %0 : tensor<8192x3072xbf16>
+}
+func.func @decode(%a: tensor<40x768xbf16>, %b: tensor<768x768xbf16>) -> tensor<40x768xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<40x768xbf16>, tensor<768x768xbf16>) -> tensor<40x768xbf16> {
+  ^bb0(%x: tensor<40x768xbf16>, %y: tensor<768x768xbf16>):
+    %1 = tfc.matmul %x, %y {transpose_rhs = true} : (tensor<40x768xbf16>, tensor<768x768xbf16>) -> tensor<40x768xbf16>
+    tfc.yield %1 : tensor<40x768xbf16>
+  }
+  return %0 : tensor<40x768xbf16>
+}
