@@ -56,6 +56,13 @@ FailureOr<LaunchConfig> mlir::tfc::emitAttentionKernel(OpBuilder &b,
                                                        AttentionOp op) {
   if (isFlashAttention(ctx, op))
     return emitFlashAttentionKernel(b, ctx, op);
+  if (op->hasAttr(kTileAttrName))
+    return op.emitOpError("'")
+           << kTileAttrName
+           << "' pins the tiles of the tensor-core flash attention kernel, "
+              "which needs 16-bit q, k and v read from kernel arguments, head "
+              "dims multiples of 16 up to 256, no alibi and sm_80+; this "
+              "attention runs one query row per thread and takes no tiles";
   Location loc = op.getLoc();
   if (op.getAlibi())
     return op.emitOpError("has no GPU kernel yet for alibi = true");

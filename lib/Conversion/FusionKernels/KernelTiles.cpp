@@ -62,7 +62,20 @@ FailureOr<Operation *> mlir::tfc::recordKernelTiles(FusionOp fusion,
     return static_cast<Operation *>(nullptr);
 
   if (auto matmul = dyn_cast<MatmulOp>(anchor)) {
-    if (!runsOnTensorCores(target, matmul) || mayUseWgmma(target, matmul))
+    if (!runsOnTensorCores(target, matmul)) {
+      if (matmul->hasAttr(kTileAttrName))
+        return matmul.emitOpError("'")
+               << kTileAttrName
+               << "' pins the tiles of a tensor-core matmul kernel, which "
+                  "needs 16-bit operands read from kernel arguments with rows "
+                  "a multiple of 8 elements, an f32 accumulator and sm_80+; "
+                  "this matmul runs one thread per output element and takes "
+                  "no tiles";
+      return static_cast<Operation *>(nullptr);
+    }
+    // A pinned tile on a wgmma target is checked by the family it pins
+    // when the kernel is emitted.
+    if (mayUseWgmma(target, matmul))
       return static_cast<Operation *>(nullptr);
     auto lhsType = matmul.getLhs().getType();
     ArrayRef<int64_t> outShape = matmul.getType().getShape();
@@ -79,8 +92,17 @@ FailureOr<Operation *> mlir::tfc::recordKernelTiles(FusionOp fusion,
     return anchor;
   }
   if (auto attention = dyn_cast<AttentionOp>(anchor)) {
-    if (!isFlashAttention(target, attention))
+    if (!isFlashAttention(target, attention)) {
+      if (attention->hasAttr(kTileAttrName))
+        return attention.emitOpError("'")
+               << kTileAttrName
+               << "' pins the tiles of the tensor-core flash attention "
+                  "kernel, which needs 16-bit q, k and v read from kernel "
+                  "arguments, head dims multiples of 16 up to 256, no alibi "
+                  "and sm_80+; this attention runs one query row per thread "
+                  "and takes no tiles";
       return static_cast<Operation *>(nullptr);
+    }
     auto q = cast<RankedTensorType>(attention.getQuery().getType());
     auto v = cast<RankedTensorType>(attention.getValue().getType());
     FailureOr<FlashAttentionConfig> c = chooseFlashAttentionConfig(

@@ -97,3 +97,29 @@ func.func @no_target(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   }
   return %0 : tensor<4x8xf32>
 }
+
+// -----
+
+// A tile pinned on kernels that take none: f32 attention (one query row per
+// thread) and f32 matmul (one thread per output element).
+module attributes {tfc.target = #tfc.target<arch = "sm_90a", sm_count = 132, smem_per_block = 232448, smem_per_sm = 233472, regs_per_sm = 65536, l2_bytes = 52428800, hbm_bytes_per_second = 3350000000000, peak_flops_f32 = 67000000000000, peak_flops_f16 = 989000000000000, peak_flops_bf16 = 989000000000000, peak_flops_fp8 = 1979000000000000>} {
+func.func @f32_attention_pinned(%q: tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32> {
+  %0 = tfc.fusion "attention" (%q) : (tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32> {
+  ^bb0(%a: tensor<1x2x8x16xf32>):
+    // expected-error @+1 {{'tfc.attention' op 'tfc.tile' pins the tiles of the tensor-core flash attention kernel, which needs 16-bit q, k and v read from kernel arguments, head dims multiples of 16 up to 256, no alibi and sm_80+; this attention runs one query row per thread and takes no tiles}}
+    %1 = tfc.attention %a, %a, %a {scale = 0.25 : f32, tfc.tile = array<i64: 64, 64, 4, 2>} : (tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>) -> tensor<1x2x8x16xf32>
+    tfc.yield %1 : tensor<1x2x8x16xf32>
+  }
+  return %0 : tensor<1x2x8x16xf32>
+}
+
+func.func @f32_matmul_pinned(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> {
+  ^bb0(%x: tensor<64x64xf32>, %y: tensor<64x64xf32>):
+    // expected-error @+1 {{'tfc.matmul' op 'tfc.tile' pins the tiles of a tensor-core matmul kernel, which needs 16-bit operands read from kernel arguments with rows a multiple of 8 elements, an f32 accumulator and sm_80+; this matmul runs one thread per output element and takes no tiles}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 64, 64, 32, 2, 2, 3>} : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
+    tfc.yield %1 : tensor<64x64xf32>
+  }
+  return %0 : tensor<64x64xf32>
+}
+}
