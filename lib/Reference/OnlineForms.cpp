@@ -111,6 +111,9 @@ FailureOr<Tensor> reference::evaluateFlashAttention(AttentionOp op,
   SmallVector<int64_t> maskStrides;
   if (mask)
     maskStrides = broadcastStrides(mask->getShape(), {batch, heads, sq, skv});
+  // Tiles longer than the sequences behave as tiles of their length.
+  blockQ = std::min(blockQ, std::max<int64_t>(sq, 1));
+  blockKV = std::min(blockKV, std::max<int64_t>(skv, 1));
   int64_t kvTiles = (skv + blockKV - 1) / blockKV;
 
   // Per query row of the current (group, query tile): running statistics

@@ -36,6 +36,11 @@
 // RUN: %python %S/../../Reference/check_npy.py %t/small/online/cross_masked.npy %t/small/two-pass/cross_masked.npy --rtol 1e-5 --atol 1e-6
 // RUN: %python %S/../../Reference/check_npy.py %t/small/online/pinned.npy %t/small/two-pass/pinned.npy --rtol 1e-5 --atol 1e-6
 //
+// Tiles longer than the sequences (here up to 2^63 - 1) act as one tile.
+// RUN: sed -e 's/array<i64: 32, 48, 2, 2>/array<i64: 1000000000000, 9223372036854775807, 2, 2>/' %t/online.mlir > %t/huge-tile.mlir
+// RUN: tfc-reference %t/huge-tile.mlir --entry main --output-dir %t/huge --input x=%t/x.npy --input y=%t/y.npy --input q=%t/q.npy --input k=%t/k.npy --input v=%t/v.npy --input qx=%t/qx.npy --input m=%t/m.npy
+// RUN: %python %S/../../Reference/check_npy.py %t/huge/pinned.npy %t/two-pass/pinned.npy --rtol 1e-5 --atol 1e-6
+//
 // The reference executor rejects flash tiles it cannot run.
 // RUN: sed -e 's/array<i64: 32, 48, 2, 2>/array<i64: 0, 48, 2, 2>/' %t/online.mlir > %t/bad-tile.mlir
 // RUN: not tfc-reference %t/bad-tile.mlir --entry main --output-dir %t/bad --input x=%t/x.npy --input y=%t/y.npy --input q=%t/q.npy --input k=%t/k.npy --input v=%t/v.npy --input qx=%t/qx.npy --input m=%t/m.npy 2>&1 | FileCheck %s --check-prefix=BAD-TILE
