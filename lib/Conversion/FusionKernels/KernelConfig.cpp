@@ -345,10 +345,10 @@ FailureOr<RowConfig> mlir::tfc::chooseRowKernelConfig(Operation *op,
   };
   if (threadsPerRow < 32 || threadsPerRow > 1024 ||
       !llvm::has_single_bit(static_cast<uint64_t>(threadsPerRow)) ||
-      rowsPerBlock < 1 ||
+      rowsPerBlock < 1 || rowsPerBlock > 1024 ||
       !llvm::has_single_bit(static_cast<uint64_t>(rowsPerBlock)))
     return invalid() << "threadsPerRow must be a power of two from 32 to "
-                        "1024 and rowsPerBlock a power of two, got "
+                        "1024 and rowsPerBlock a power of two up to 1024, got "
                      << threadsPerRow << " and " << rowsPerBlock;
   if (threadsPerRow * rowsPerBlock > 1024)
     return invalid() << threadsPerRow * rowsPerBlock
@@ -420,6 +420,10 @@ mlir::tfc::chooseFlashAttentionConfig(Operation *op, TargetAttr target,
              << kTileAttrName
              << "' is invalid: blockQ must be 16 or 32 times warps, blockKV "
                 "a positive multiple of 16 and stages 2";
+    if (config.blockKV > 1024)
+      return op->emitOpError("'")
+             << kTileAttrName << "' is invalid: blockKV " << config.blockKV
+             << " is more than 1024 keys";
   }
   int64_t bytes = config.sharedMemoryBytes(headDim, valueDim);
   if (bytes > target.getSmemPerBlock())

@@ -34,7 +34,7 @@ module attributes {tfc.target = #tfc.target<arch = "sm_90a", sm_count = 132, sme
 func.func @rows_not_power_of_two(%x: tensor<64x768xf32>) -> tensor<64x768xf32> {
   %0 = tfc.fusion "softmax" (%x) : (tensor<64x768xf32>) -> tensor<64x768xf32> {
   ^bb0(%a: tensor<64x768xf32>):
-    // expected-error @+1 {{'tfc.softmax' op 'tfc.tile' is invalid: threadsPerRow must be a power of two from 32 to 1024 and rowsPerBlock a power of two, got 48 and 1}}
+    // expected-error @+1 {{'tfc.softmax' op 'tfc.tile' is invalid: threadsPerRow must be a power of two from 32 to 1024 and rowsPerBlock a power of two up to 1024, got 48 and 1}}
     %1 = tfc.softmax %a {axis = 1 : i64, tfc.tile = array<i64: 48, 1>} : tensor<64x768xf32>
     tfc.yield %1 : tensor<64x768xf32>
   }
@@ -121,5 +121,30 @@ func.func @f32_matmul_pinned(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> te
     tfc.yield %1 : tensor<64x64xf32>
   }
   return %0 : tensor<64x64xf32>
+}
+}
+
+// -----
+
+// Sizes that would overflow the shared-memory and thread arithmetic.
+module attributes {tfc.target = #tfc.target<arch = "sm_90a", sm_count = 132, smem_per_block = 232448, smem_per_sm = 233472, regs_per_sm = 65536, l2_bytes = 52428800, hbm_bytes_per_second = 3350000000000, peak_flops_f32 = 67000000000000, peak_flops_f16 = 989000000000000, peak_flops_bf16 = 989000000000000, peak_flops_fp8 = 1979000000000000>} {
+func.func @attention_huge_kv(%q: tensor<1x8x256x64xbf16>) -> tensor<1x8x256x64xbf16> {
+  %0 = tfc.fusion "attention" (%q) : (tensor<1x8x256x64xbf16>) -> tensor<1x8x256x64xbf16> {
+  ^bb0(%a: tensor<1x8x256x64xbf16>):
+    // expected-error @+1 {{'tfc.attention' op 'tfc.tile' is invalid: blockKV 9223372036854775792 is more than 1024 keys}}
+    %1 = tfc.attention %a, %a, %a {scale = 0.125 : f32, tfc.tile = array<i64: 64, 9223372036854775792, 4, 2>} : (tensor<1x8x256x64xbf16>, tensor<1x8x256x64xbf16>, tensor<1x8x256x64xbf16>) -> tensor<1x8x256x64xbf16>
+    tfc.yield %1 : tensor<1x8x256x64xbf16>
+  }
+  return %0 : tensor<1x8x256x64xbf16>
+}
+
+func.func @rows_huge(%x: tensor<64x768xf32>) -> tensor<64x768xf32> {
+  %0 = tfc.fusion "softmax" (%x) : (tensor<64x768xf32>) -> tensor<64x768xf32> {
+  ^bb0(%a: tensor<64x768xf32>):
+    // expected-error @+1 {{'tfc.softmax' op 'tfc.tile' is invalid: threadsPerRow must be a power of two from 32 to 1024 and rowsPerBlock a power of two up to 1024, got 32 and 4611686018427387904}}
+    %1 = tfc.softmax %a {axis = 1 : i64, tfc.tile = array<i64: 32, 4611686018427387904>} : tensor<64x768xf32>
+    tfc.yield %1 : tensor<64x768xf32>
+  }
+  return %0 : tensor<64x768xf32>
 }
 }
