@@ -297,10 +297,7 @@ static LogicalResult importFoldOnlyUnary(OnnxNode &node, UnaryKind kind) {
     if (failed(folded) || *folded)
       return success(succeeded(folded));
   }
-  return node.emitError() << node.getOpType() << " of " << node.getInputType(0)
-                          << " computed at run time is not supported (tfc "
-                             "folds it only when its input is known at "
-                             "import time)";
+  return node.emitRunTimeInputError(0, "its input is");
 }
 
 /// IsNaN(x) is `x != x`: the unordered comparison is true exactly for NaN.

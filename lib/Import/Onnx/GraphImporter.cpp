@@ -353,6 +353,44 @@ FailureOr<SmallVector<const ::onnx::NodeProto *>> GraphImporter::sortNodes() {
   return order;
 }
 
+std::string GraphImporter::describeRunTimeSource(StringRef name) {
+  llvm::StringMap<const ::onnx::NodeProto *> producers;
+  for (const ::onnx::NodeProto &node : graph.node())
+    for (const std::string &output : node.output())
+      producers[output] = &node;
+  llvm::StringSet<> inputs;
+  for (const auto &input : graph.input())
+    inputs.insert(input.name());
+  SmallVector<std::string> worklist = {name.str()};
+  llvm::StringSet<> seen;
+  while (!worklist.empty()) {
+    std::string current = worklist.pop_back_val();
+    if (current.empty() || !seen.insert(current).second)
+      continue;
+    auto value = values.find(current);
+    if (value != values.end() && value->second.constant)
+      continue; // Known: not where run time comes from.
+    if (value != values.end() && value->second.weight) {
+      bool isInitializer = !producers.contains(current);
+      return "it depends on weight '" + current + "' (" +
+             (isInitializer ? "float initializers"
+                            : "float Constant nodes not needed at import "
+                              "time") +
+             " of more than " + std::to_string(kMaxConstantFloatElements) +
+             " elements are weights, never folded)";
+    }
+    if (inputs.contains(current) && value != values.end())
+      return "it depends on graph input '" + current + "'";
+    auto producer = producers.find(current);
+    if (producer == producers.end())
+      continue;
+    // Depth-first, the first input first.
+    for (const std::string &input : llvm::reverse(producer->second->input()))
+      worklist.push_back(input);
+  }
+  return "";
+}
+
 LogicalResult GraphImporter::checkAllOpsSupported() {
   // Op type (with its domain when not the default one) -> node names, in
   // the order of first appearance.

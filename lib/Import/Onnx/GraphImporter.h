@@ -46,6 +46,11 @@ public:
   bool isNeededAtImportTime(StringRef name) const {
     return importTimeValues.contains(name);
   }
+  /// Why the value `name` is not known at import time, for messages: "it
+  /// depends on graph input 'x'" or "it depends on weight 'w' (...)", the
+  /// first such source found walking back through its producers; empty when
+  /// none is found.
+  std::string describeRunTimeSource(StringRef name);
 
 private:
   LogicalResult importInitializers();

@@ -342,10 +342,7 @@ static LogicalResult importGatherElements(OnnxNode &node) {
                               << " exceed the data " << type << " in dim "
                               << d;
   if (!node.canFold())
-    return node.emitError() << "GatherElements of " << type
-                            << " computed at run time is not supported (tfc "
-                               "folds it only when data and indices are "
-                               "known at import time)";
+    return node.emitRunTimeInputError(0, "data and indices are");
   HostTensor indices = HostTensor::fromAttr(node.getInputConstant(1));
   int64_t size = type.getDimSize(*axis);
   for (int64_t index : indices.ints)

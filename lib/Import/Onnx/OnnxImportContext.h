@@ -159,6 +159,10 @@ public:
   /// True when output `i` feeds, through values computed from constants
   /// only, an input that some handler needs at import time.
   bool isOutputNeededAtImportTime(unsigned i) const;
+  /// Fails with "<op> of <type> computed at run time is not supported (tfc
+  /// folds it only when <what> known at import time); it depends on ...",
+  /// naming a graph input or weight that input `i` is computed from.
+  LogicalResult emitRunTimeInputError(unsigned i, StringRef what);
   /// Makes output `i` another name for `source` (Identity and no-op Casts).
   void setAliasOutput(unsigned i, const OnnxValue &source);
   /// Output `i` exists but any use of it is an error with `message`.

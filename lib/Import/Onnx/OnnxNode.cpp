@@ -252,6 +252,23 @@ LogicalResult OnnxNode::setWeightOutput(unsigned i,
   return success();
 }
 
+LogicalResult OnnxNode::emitRunTimeInputError(unsigned i, StringRef what) {
+  unsigned culprit = i;
+  for (unsigned j = 0; j < getNumInputs(); ++j)
+    if (hasInput(j) && !inputs[j]->constant) {
+      culprit = j;
+      break;
+    }
+  auto diag = emitError() << getOpType() << " of " << getInputType(i)
+                          << " computed at run time is not supported (tfc "
+                             "folds it only when "
+                          << what << " known at import time)";
+  std::string source = graph.describeRunTimeSource(inputs[culprit]->name);
+  if (!source.empty())
+    diag << "; " << source;
+  return diag;
+}
+
 bool OnnxNode::isOutputNeededAtImportTime(unsigned i) const {
   return hasOutput(i) && graph.isNeededAtImportTime(proto.output(i));
 }

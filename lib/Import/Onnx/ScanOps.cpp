@@ -100,10 +100,7 @@ static LogicalResult importCumSum(OnnxNode &node) {
   if (failed(axis))
     return failure();
   if (!node.canFold())
-    return node.emitError() << "CumSum of " << type
-                            << " computed at run time is not supported (tfc "
-                               "folds it only when its input is known at "
-                               "import time)";
+    return node.emitRunTimeInputError(0, "its input is");
   HostTensor host = HostTensor::fromAttr(node.getInputConstant(0));
   int64_t size = type.getDimSize(*axis);
   int64_t inner = 1;
@@ -162,10 +159,7 @@ static LogicalResult importGatherND(OnnxNode &node) {
                               << " differs: data " << type << ", indices "
                               << indicesType;
   if (!node.canFold())
-    return node.emitError() << "GatherND of " << type
-                            << " computed at run time is not supported (tfc "
-                               "folds it only when data and indices are "
-                               "known at import time)";
+    return node.emitRunTimeInputError(0, "data and indices are");
   HostTensor data = HostTensor::fromAttr(node.getInputConstant(0));
   HostTensor indices = HostTensor::fromAttr(node.getInputConstant(1));
 
