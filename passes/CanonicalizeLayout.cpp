@@ -23,6 +23,9 @@
 //      with inline rank-2 weights (Q/K/V, gate/up) become one matmul with
 //      the weights concatenated at compile time, followed by a tfc.split.
 //      When every member adds an inline bias, the biases are packed too.
+//      Projections whose results meet in one op (gate/up feeding SwiGLU)
+//      are left apart unless asked (pack-gated): no matmul kernel applies
+//      the gate to a packed result yet, so packing them moves more bytes.
 //      External weights are never packed: they are bound by name at load
 //      time, and a packed copy would need a new artifact record.
 //
@@ -503,15 +506,52 @@ void packGroup(MutableArrayRef<MatmulOp> group, LayoutTally &tally) {
   ++tally.packs;
 }
 
-void packSharedInputProjections(func::FuncOp func, LayoutTally &tally) {
+/// The elementwise ops that read `op`'s projection (its result, or its
+/// bias add's): where a gate meets its up projection.
+SmallVector<Operation *> getProjectionReaders(MatmulOp op) {
+  Operation *last = op;
+  if (AddOp add = getBiasAdd(op))
+    last = add;
+  SmallVector<Operation *> readers;
+  for (Operation *user : last->getUsers())
+    if (isa<SwigluOp, MulOp, AddOp, SubOp, DivOp, MaximumOp, MinimumOp>(user))
+      readers.push_back(user);
+  return readers;
+}
+
+/// Removes from `group` the gated members: those whose projection is read
+/// by an elementwise op that also reads another member's (gate and up
+/// meeting in tfc.swiglu or a product). After packing, the two halves would be split
+/// out of the packed result by a pointwise kernel, written and read once
+/// more, where unpacked the up projection's epilogue reads the gate.
+void dropGatedMembers(SmallVectorImpl<MatmulOp> &group) {
+  llvm::DenseMap<Operation *, int64_t> readers;
+  for (MatmulOp op : group) {
+    llvm::SmallPtrSet<Operation *, 4> own;
+    for (Operation *reader : getProjectionReaders(op))
+      if (own.insert(reader).second)
+        ++readers[reader];
+  }
+  llvm::erase_if(group, [&](MatmulOp op) {
+    return llvm::any_of(getProjectionReaders(op), [&](Operation *reader) {
+      return readers.lookup(reader) > 1;
+    });
+  });
+}
+
+void packSharedInputProjections(func::FuncOp func, bool packGated,
+                                LayoutTally &tally) {
   for (Block &block : func.getBody()) {
     llvm::MapVector<PackKey, SmallVector<MatmulOp>> groups;
     for (auto op : block.getOps<MatmulOp>())
       if (auto key = getPackKey(op))
         groups[*key].push_back(op);
-    for (auto &[key, group] : groups)
+    for (auto &[key, group] : groups) {
+      if (!packGated)
+        dropGatedMembers(group);
       if (group.size() >= 2)
         packGroup(group, tally);
+    }
   }
 }
 
@@ -532,7 +572,7 @@ struct CanonicalizeLayoutPass
       return signalPassFailure();
     }
     if (pack)
-      packSharedInputProjections(func, tally);
+      packSharedInputProjections(func, packGated, tally);
 
     numTransposesFolded += tally.transposesFolded;
     numTransposesToReshape += tally.transposesToReshape;

@@ -4,6 +4,7 @@
 // weights, other activations, other flags and shared weights are not.
 // RUN: tfc-opt %s -split-input-file --tfc-canonicalize-layout | FileCheck %s
 // RUN: tfc-opt %s -split-input-file --tfc-canonicalize-layout=pack=false | FileCheck %s --check-prefix=NOPACK
+// RUN: tfc-opt %s -split-input-file --tfc-canonicalize-layout=pack-gated | FileCheck %s --check-prefix=GATED
 
 // Q/K/V of one layer ([K, N_i] weights, GQA widths): rows concatenated.
 // CHECK-LABEL: func @pack_qkv
@@ -92,4 +93,27 @@ func.func @no_pack(%x: tensor<3x2xf32>, %y: tensor<3x2xf32>) -> (tensor<3x2xf32>
   %c = tfc.matmul %y, %w2 {transpose_rhs = true} : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
   %d = tfc.matmul %x, %shared : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
   return %a, %b, %c, %d, %shared : tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<3x2xf32>, tensor<2x2xf32>
+}
+
+// -----
+
+// Gate and up meeting in tfc.swiglu stay apart (no kernel applies the gate
+// to a packed result); with pack-gated they are packed. q reads the same
+// activation: alone, it is not packed.
+// CHECK-LABEL: func @gated
+// CHECK-COUNT-3: tfc.matmul
+// CHECK-NOT: tfc.split
+// GATED-LABEL: func @gated
+// GATED: %[[P:.*]] = tfc.matmul {{.*}} -> tensor<3x6xf32>
+// GATED-NEXT: %[[S:.*]]:3 = tfc.split %[[P]] {axis = 1 : i64, sizes = array<i64: 2, 2, 2>}
+// GATED-NEXT: tfc.swiglu %[[S]]#1, %[[S]]#2
+func.func @gated(%x: tensor<3x2xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>) {
+  %wq = tfc.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %wg = tfc.constant dense<[[5.0, 6.0], [7.0, 8.0]]> : tensor<2x2xf32>
+  %wu = tfc.constant dense<[[9.0, 1.0], [2.0, 3.0]]> : tensor<2x2xf32>
+  %q = tfc.matmul %x, %wq : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  %g = tfc.matmul %x, %wg : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  %u = tfc.matmul %x, %wu : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+  %h = tfc.swiglu %g, %u : tensor<3x2xf32>
+  return %q, %h : tensor<3x2xf32>, tensor<3x2xf32>
 }
