@@ -434,6 +434,63 @@ def unsigned():
                 as_tfc(np.asarray(value)))
 
 
+def booleans():
+    """BOOL tensors through the ops ONNX allows them in (comparison, logic,
+    Where, Cast and the structural ops), with expected outputs from onnx's
+    reference evaluator (ops_bool.*.npy)."""
+    n = helper.make_node
+    nodes = [
+        const("shape", [2, 3], np.int64), const("idx", [0, 2], np.int64),
+        const("rs", [3, 2], np.int64), const("st", [0, 1], np.int64),
+        const("en", [2, 3], np.int64),
+        n("Equal", ["a", "b"], ["eq"], name="eq"),
+        n("Where", ["a", "b", "c"], ["where"], name="where"),
+        n("Concat", ["a", "b"], ["concat"], name="concat", axis=0),
+        n("Transpose", ["a"], ["transpose"], name="transpose", perm=[1, 0]),
+        n("Not", ["a"], ["not"], name="not"),
+        n("Xor", ["a", "b"], ["xor"], name="xor"),
+        n("And", ["a", "c"], ["and"], name="and"),
+        n("Or", ["b", "c"], ["or"], name="or"),
+        n("Cast", ["a"], ["to_int32"], name="to_int32", to=TensorProto.INT32),
+        n("Cast", ["b"], ["to_float"], name="to_float", to=F),
+        n("Flatten", ["a"], ["flatten"], name="flatten", axis=0),
+        n("Squeeze", ["u"], ["squeeze"], name="squeeze"),
+        n("Expand", ["u", "shape"], ["expand"], name="expand"),
+        n("Gather", ["a", "idx"], ["gather"], name="gather", axis=1),
+        n("Reshape", ["a", "rs"], ["reshape"], name="reshape"),
+        n("Slice", ["a", "st", "en"], ["slice"], name="slice"),
+        n("Split", ["a"], ["split0", "split1"], name="split", axis=0),
+    ]
+    outputs = ["eq", "where", "concat", "transpose", "not", "xor", "and", "or",
+               "to_int32", "to_float", "flatten", "squeeze", "expand",
+               "gather", "reshape", "slice", "split0", "split1"]
+    graph = helper.make_graph(
+        nodes, "ops_bool",
+        [vi("a", [2, 3], BOOL), vi("b", [2, 3], BOOL), vi("c", [2, 3], BOOL),
+         vi("u", [1, 3], BOOL)],
+        [helper.make_empty_tensor_value_info(o) for o in outputs])
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)],
+                          producer_name="make_op_models.py")
+    m.ir_version = 8
+    m = onnx.shape_inference.infer_shapes(m, strict_mode=True)
+    inferred = {v.name: v for v in m.graph.value_info}
+    del m.graph.output[:]
+    m.graph.output.extend(inferred[o] for o in outputs)
+    onnx.checker.check_model(m, full_check=True)
+    with open(os.path.join(HERE, "ops_bool.onnx"), "wb") as f:
+        f.write(m.SerializeToString())
+
+    from onnx.reference import ReferenceEvaluator
+    rng = np.random.default_rng(11)
+    feeds = {name: rng.random(shape) > 0.5
+             for name, shape in (("a", (2, 3)), ("b", (2, 3)), ("c", (2, 3)),
+                                 ("u", (1, 3)))}
+    for name, value in feeds.items():
+        np.save(os.path.join(HERE, f"ops_bool.{name}.npy"), value)
+    for name, value in zip(outputs, ReferenceEvaluator(m).run(None, feeds)):
+        np.save(os.path.join(HERE, f"ops_bool.{name}.expected.npy"), value)
+
+
 if __name__ == "__main__":
     elementwise()
     matrix()
@@ -446,3 +503,4 @@ if __name__ == "__main__":
     unsorted()
     decomposed()
     unsigned()
+    booleans()
