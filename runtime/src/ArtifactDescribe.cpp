@@ -38,6 +38,23 @@ std::string argString(const Artifact &artifact, const KernelArg &arg) {
     return concat("i32 ", static_cast<int32_t>(arg.scalarBits));
   case ArgKind::I64:
     return concat("i64 ", static_cast<int64_t>(arg.scalarBits));
+  case ArgKind::TensorMap: {
+    // "tensor map of input 0 'x'+0: bf16 dims [64, 200, 1] box [64, 128, 1]
+    // swizzle 128B", innermost first as cuTensorMapEncodeTiled takes them.
+    const artifact::TensorMapSpec &map = arg.tensorMap;
+    auto list = [](const auto &values) {
+      std::string s = "[";
+      for (size_t i = 0; i < values.size(); ++i)
+        s += concat(i ? ", " : "", values[i]);
+      return s + "]";
+    };
+    static const char *const swizzles[] = {"none", "32B", "64B", "128B"};
+    return concat("tensor map of ", refString(artifact, arg.ref), ": ",
+                  artifact::dtypeName(map.dtype), " dims ",
+                  list(map.globalDims), " strides ", list(map.globalStrides),
+                  " box ", list(map.boxDims), " swizzle ",
+                  map.swizzle < 4 ? swizzles[map.swizzle] : "?");
+  }
   case ArgKind::F32: {
     uint32_t bits = static_cast<uint32_t>(arg.scalarBits);
     float value;

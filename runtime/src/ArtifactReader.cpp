@@ -113,6 +113,41 @@ public:
     return Status::success();
   }
 
+  /// The tfcmTensorMap record at DIMS slot `begin` of a tensor-map argument
+  /// (format version 5); its rank is checked before the arrays are read.
+  Status readTensorMap(uint64_t begin, const std::string &what,
+                       artifact::TensorMapSpec &out) const {
+    uint64_t dimCount = count(TFCM_SECTION_DIMS);
+    if (begin > dimCount || TFCM_TENSOR_MAP_WORDS > dimCount - begin)
+      return makeError(TFC_ERROR_INVALID_ARTIFACT, what,
+                       ": tensor map record at dims slot ", begin, " (",
+                       TFCM_TENSOR_MAP_WORDS,
+                       " slots) is outside the dims section (", dimCount,
+                       " dims)");
+    tfcmTensorMap record;
+    std::memcpy(&record,
+                artifact.bytes.data() +
+                    artifact.sections[TFCM_SECTION_DIMS].offset +
+                    begin * sizeof(int64_t),
+                sizeof(record));
+    if (record.rank == 0 || record.rank > TFCM_TENSOR_MAP_MAX_RANK)
+      return makeError(TFC_ERROR_INVALID_ARTIFACT, what, ": tensor map rank ",
+                       record.rank, " is not between 1 and ",
+                       TFCM_TENSOR_MAP_MAX_RANK);
+    out.dtype = static_cast<DType>(record.dtype);
+    out.swizzle = record.swizzle;
+    out.l2Promotion = record.l2Promotion;
+    out.oobFill = record.oobFill;
+    out.interleave = record.interleave;
+    out.globalDims.assign(record.globalDims, record.globalDims + record.rank);
+    out.globalStrides.assign(record.globalStrides,
+                             record.globalStrides + record.rank - 1);
+    out.boxDims.assign(record.boxDims, record.boxDims + record.rank);
+    out.elementStrides.assign(record.elementStrides,
+                              record.elementStrides + record.rank);
+    return Status::success();
+  }
+
   static Status reservedError(const std::string &what, uint64_t value) {
     return makeError(TFC_ERROR_INVALID_ARTIFACT, what, ": reserved field is ",
                      value, "; it must be 0");
@@ -353,6 +388,16 @@ Status decodeLaunches(const RecordReader &reader, Artifact &artifact) {
       arg.kind = static_cast<ArgKind>(argRecord.kind);
       arg.scalarBits = argRecord.scalarBits;
       arg.ref = decodeBufferRef(argRecord.buffer);
+      if (arg.kind == ArgKind::TensorMap) {
+        std::string argLabel = concat(label, " argument ", j);
+        if (artifact.version < 5)
+          return makeError(TFC_ERROR_INVALID_ARTIFACT, argLabel,
+                           ": tensor-map arguments need format version 5; "
+                           "the file is version ",
+                           artifact.version);
+        TFC_RETURN_IF_ERROR(
+            reader.readTensorMap(arg.scalarBits, argLabel, arg.tensorMap));
+      }
       launch.args.push_back(arg);
     }
     artifact.launches.push_back(std::move(launch));

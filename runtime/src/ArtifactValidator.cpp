@@ -276,6 +276,76 @@ Status checkBufferRef(const Artifact &artifact, const BufferRef &ref,
 
 bool isZero(const BufferRef &ref) { return ref == BufferRef(); }
 
+/// The limits cuTensorMapEncodeTiled puts on a tiled TMA descriptor, checked
+/// without a GPU, and that the tensor it describes lies inside its buffer.
+Status checkTensorMap(const Artifact &artifact, const KernelArg &arg,
+                      const std::string &label) {
+  const artifact::TensorMapSpec &map = arg.tensorMap;
+  uint64_t elementSize = artifact::dtypeSize(map.dtype);
+  if (elementSize == 0)
+    return invalid(concat(label, ": tensor map dtype ", uint32_t(map.dtype),
+                          " is not a valid dtype (1-8)"));
+  size_t rank = map.rank();
+  if (rank == 0 || rank > TFCM_TENSOR_MAP_MAX_RANK)
+    return invalid(concat(label, ": tensor map rank ", rank,
+                          " is not between 1 and ", TFCM_TENSOR_MAP_MAX_RANK));
+  if (map.swizzle > 3 || map.l2Promotion > 3 || map.oobFill > 1 ||
+      map.interleave != 0)
+    return invalid(concat(
+        label, ": tensor map swizzle ", map.swizzle, ", L2 promotion ",
+        map.l2Promotion, ", out-of-bounds fill ", map.oobFill,
+        ", interleave ", map.interleave,
+        "; expected swizzle 0-3, L2 promotion 0-3, fill 0-1, interleave 0"));
+  if (map.oobFill != 0 && map.dtype != DType::F32 &&
+      map.dtype != DType::F16 && map.dtype != DType::BF16)
+    return invalid(concat(label, ": tensor map NaN fill needs a float dtype, "
+                                 "got ",
+                          artifact::dtypeName(map.dtype)));
+  // Bytes spanned by dims [0, i]: the next dim's stride must be at least it.
+  uint64_t span = elementSize;
+  for (size_t i = 0; i < rank; ++i) {
+    uint64_t dim = map.globalDims[i];
+    if (dim == 0 || dim > (uint64_t(1) << 32))
+      return invalid(concat(label, ": tensor map dim ", i, " is ", dim,
+                            "; TMA allows 1 to 2^32"));
+    uint64_t stride = i == 0 ? elementSize : map.globalStrides[i - 1];
+    if (i > 0 && (stride % 16 != 0 || stride >= (uint64_t(1) << 40) ||
+                  stride < span))
+      return invalid(concat(label, ": tensor map stride of dim ", i, " is ",
+                            stride, " bytes; TMA needs a multiple of 16 below "
+                                    "2^40 and at least the ",
+                            span, " bytes of the dims inside it"));
+    span = stride * dim;
+    uint32_t box = map.boxDims[i];
+    if (box == 0 || box > 256)
+      return invalid(concat(label, ": tensor map box dim ", i, " is ", box,
+                            "; TMA allows 1 to 256"));
+    if (map.elementStrides[i] == 0 || map.elementStrides[i] > 8)
+      return invalid(concat(label, ": tensor map element stride ", i, " is ",
+                            map.elementStrides[i], "; TMA allows 1 to 8"));
+  }
+  uint64_t boxRowBytes = map.boxDims[0] * elementSize;
+  if (boxRowBytes % 16 != 0)
+    return invalid(concat(label, ": tensor map box rows are ", boxRowBytes,
+                          " bytes; TMA needs a multiple of 16"));
+  if (map.swizzle != 0 && boxRowBytes > (uint64_t(16) << map.swizzle))
+    return invalid(concat(label, ": tensor map box rows are ", boxRowBytes,
+                          " bytes; a ", uint64_t(16) << map.swizzle,
+                          "-byte swizzle allows at most that"));
+  TFC_RETURN_IF_ERROR(checkBufferRef(artifact, arg.ref, label));
+  if (arg.ref.offset % 16 != 0)
+    return invalid(concat(label, ": tensor map starts at byte offset ",
+                          arg.ref.offset, "; TMA needs 16-byte alignment"));
+  uint64_t size = arg.ref.extent
+                      ? arg.ref.extent
+                      : artifact.bufferSize(arg.ref.kind, arg.ref.index) -
+                            arg.ref.offset;
+  if (span > size)
+    return invalid(concat(label, ": tensor map spans ", span,
+                          " bytes but its buffer reference holds ", size));
+  return Status::success();
+}
+
 Status checkKernelLaunch(const Artifact &artifact, const LaunchSpec &launch,
                          const std::string &label) {
   if (launch.kernel >= artifact.kernels.size())
@@ -316,6 +386,9 @@ Status checkKernelLaunch(const Artifact &artifact, const LaunchSpec &launch,
         return invalid(argLabel + ": a buffer argument has scalar bits set");
       TFC_RETURN_IF_ERROR(checkBufferRef(artifact, arg.ref, argLabel));
       break;
+    case ArgKind::TensorMap:
+      TFC_RETURN_IF_ERROR(checkTensorMap(artifact, arg, argLabel));
+      break;
     case ArgKind::I32:
     case ArgKind::F32:
       if (arg.scalarBits >> 32)
@@ -330,7 +403,8 @@ Status checkKernelLaunch(const Artifact &artifact, const LaunchSpec &launch,
       break;
     default:
       return invalid(concat(argLabel, ": kind ", uint32_t(arg.kind),
-                            " is not buffer (1), i32 (2), i64 (3) or f32 (4)"));
+                            " is not buffer (1), i32 (2), i64 (3), f32 (4) or "
+                            "tensor map (5)"));
     }
   }
   return Status::success();

@@ -73,6 +73,8 @@ LoadedDriver loadDriver() {
   d.funcGetParamInfo = reinterpret_cast<decltype(d.funcGetParamInfo)>(
       ::dlsym(library, "cuFuncGetParamInfo"));
 #endif
+  d.tensorMapEncodeTiled = reinterpret_cast<decltype(d.tensorMapEncodeTiled)>(
+      ::dlsym(library, "cuTensorMapEncodeTiled"));
   // The library stays loaded for the life of the process.
   return loaded;
 }

@@ -73,6 +73,9 @@ struct CudaDriver {
   /// parameter lists against the artifact's arguments.
   decltype(&::cuFuncGetParamInfo) funcGetParamInfo = nullptr;
 #endif
+  /// Optional (drivers from CUDA 12.0): encodes the TMA descriptors of
+  /// tensor-map arguments (TensorMap.cpp); null on older drivers.
+  decltype(&::cuTensorMapEncodeTiled) tensorMapEncodeTiled = nullptr;
 
   /// Success, or TFC_ERROR_CUDA with "<call> failed[ for <context>]: NAME
   /// (description)".

@@ -52,7 +52,7 @@ Session::Session(const CudaDriver &cu, std::shared_ptr<const Artifact> artifact,
                  const SessionOptions &options,
                  std::vector<WeightSource> weightSources)
     : cu(cu), artifact(std::move(artifact)), options(options),
-      weightSources(std::move(weightSources)) {}
+      weightSources(std::move(weightSources)), tensorMaps(*this->artifact) {}
 
 Status Session::create(std::shared_ptr<const Artifact> artifact,
                        const SessionOptions &options,
@@ -332,7 +332,13 @@ Status Session::allocateBuffers() {
   sizes.clear();
   for (const LoadedWeight &weight : artifact->weights)
     sizes.push_back(weight.tensor.byteSize);
-  return place(sizes, weightPtrs);
+  TFC_RETURN_IF_ERROR(place(sizes, weightPtrs));
+
+  // TMA descriptors (cuMemAlloc's 256-byte alignment covers their 64).
+  CUdeviceptr descriptors = 0;
+  TFC_RETURN_IF_ERROR(allocate(tensorMaps.byteSize(), descriptors));
+  tensorMaps.setDeviceBlock(descriptors);
+  return Status::success();
 }
 
 Status Session::uploadWeights() {

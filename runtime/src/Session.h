@@ -12,6 +12,7 @@
 
 #include "Artifact.h"
 #include "CudaDriver.h"
+#include "TensorMap.h"
 #include "WeightBinding.h"
 
 #include <memory>
@@ -108,7 +109,7 @@ private:
 
   // SessionRun.cpp: execution.
   CUdeviceptr resolve(const BufferRef &ref) const;
-  void prepareLaunches();
+  Status prepareLaunches();
   Status launchOne(size_t index);
   Status launchAll(bool profile);
   Status captureGraph();
@@ -135,6 +136,8 @@ private:
   std::vector<IoBuffer> inputs, outputs;
 
   std::vector<PreparedLaunch> prepared;
+  /// TMA descriptors of tensor-map arguments, re-encoded with the launches.
+  TensorMapTable tensorMaps;
   bool preparedStale = true; ///< A binding changed an address
   CUgraph graph = nullptr;
   CUgraphExec graphExec = nullptr;

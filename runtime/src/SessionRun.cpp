@@ -35,8 +35,9 @@ CUdeviceptr Session::resolve(const BufferRef &ref) const {
   return base + ref.offset;
 }
 
-void Session::prepareLaunches() {
+Status Session::prepareLaunches() {
   prepared.assign(artifact->launches.size(), PreparedLaunch());
+  size_t tensorMapSlot = 0;
   for (size_t i = 0; i < artifact->launches.size(); ++i) {
     const LaunchSpec &launch = artifact->launches[i];
     PreparedLaunch &p = prepared[i];
@@ -54,13 +55,24 @@ void Session::prepareLaunches() {
     p.values.resize(launch.args.size());
     for (size_t j = 0; j < launch.args.size(); ++j) {
       const KernelArg &arg = launch.args[j];
+      if (arg.kind == ArgKind::TensorMap) {
+        // The address of the descriptor of the tensor where it is now.
+        CUdeviceptr slot = 0;
+        TFC_RETURN_IF_ERROR(tensorMaps.encode(
+            cu, tensorMapSlot++, arg.tensorMap, resolve(arg.ref),
+            concat(artifact->launchLabel(i), " argument ", j), slot));
+        p.values[j] = slot;
+        continue;
+      }
       p.values[j] =
           arg.kind == ArgKind::Buffer ? resolve(arg.ref) : arg.scalarBits;
     }
     for (uint64_t &value : p.values)
       p.params.push_back(&value);
   }
+  TFC_RETURN_IF_ERROR(tensorMaps.upload(cu, stream));
   preparedStale = false;
+  return Status::success();
 }
 
 Status Session::launchOne(size_t index) {
@@ -160,7 +172,7 @@ Status Session::run(float *milliseconds) {
   TFC_RETURN_IF_ERROR(scope.status());
   if (preparedStale) {
     destroyGraph();
-    prepareLaunches();
+    TFC_RETURN_IF_ERROR(prepareLaunches());
   }
   if (milliseconds) {
     TFC_RETURN_IF_ERROR(ensureEvents(2));
@@ -201,7 +213,7 @@ Status Session::runProfiled(float *launchMilliseconds, size_t count) {
   TFC_RETURN_IF_ERROR(scope.status());
   if (preparedStale) {
     destroyGraph();
-    prepareLaunches();
+    TFC_RETURN_IF_ERROR(prepareLaunches());
   }
   TFC_RETURN_IF_ERROR(ensureEvents(2 + 2 * count));
   TFC_RETURN_IF_ERROR(launchAll(/*profile=*/true));

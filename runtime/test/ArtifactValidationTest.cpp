@@ -130,14 +130,14 @@ TEST_F(ArtifactValidation, BadMagic) {
 
 TEST_F(ArtifactValidation, FutureVersion) {
   std::string bytes = good;
-  uint32_t version = 5;
+  uint32_t version = 6;
   std::memcpy(&bytes[4], &version, sizeof(version));
   expectError(bytes, TFC_ERROR_UNSUPPORTED_VERSION,
-              "version 5 is newer than this runtime; this runtime reads "
-              "versions 1 to 4");
-  // Also when the rest of the file is not readable as version 4.
+              "version 6 is newer than this runtime; this runtime reads "
+              "versions 1 to 5");
+  // Also when the rest of the file is not readable as version 5.
   expectError(bytes.substr(0, 12), TFC_ERROR_UNSUPPORTED_VERSION,
-              "version 5 is not supported; this runtime reads versions 1 to 4");
+              "version 6 is not supported; this runtime reads versions 1 to 5");
   version = 0;
   std::memcpy(&bytes[4], &version, sizeof(version));
   expectError(bytes, TFC_ERROR_UNSUPPORTED_VERSION, "version 0 is not valid");

@@ -78,6 +78,7 @@ enum class ArgKind : uint32_t {
   I32 = TFCM_ARG_I32,
   I64 = TFCM_ARG_I64,
   F32 = TFCM_ARG_F32,
+  TensorMap = TFCM_ARG_TENSOR_MAP, ///< Format version 5
 };
 
 enum class LaunchKind : uint32_t {
@@ -132,16 +133,70 @@ struct BufferRef {
   bool operator!=(const BufferRef &o) const { return !(*this == o); }
 };
 
-/// One kernel argument: a device pointer into a buffer, or a scalar.
+/// The TMA descriptor (CUtensorMap) of a tensor-map argument: the
+/// parameters of cuTensorMapEncodeTiled, innermost dimension first
+/// (tfcmTensorMap; enums hold cuda.h's values).
+struct TensorMapSpec {
+  DType dtype = DType::BF16;
+  std::vector<uint64_t> globalDims;     ///< elements, innermost first
+  std::vector<uint64_t> globalStrides;  ///< bytes, of dims 1..rank-1
+  std::vector<uint32_t> boxDims;        ///< elements per box
+  std::vector<uint32_t> elementStrides; ///< 1 = every element
+  uint32_t swizzle = 3;     ///< CU_TENSOR_MAP_SWIZZLE_128B
+  uint32_t l2Promotion = 3; ///< CU_TENSOR_MAP_L2_PROMOTION_L2_256B
+  uint32_t oobFill = 0;     ///< CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE (zeros)
+  uint32_t interleave = 0;  ///< CU_TENSOR_MAP_INTERLEAVE_NONE
+
+  size_t rank() const { return globalDims.size(); }
+  /// A row-major view: `shape` outermost first (e.g. [batch, rows, cols]),
+  /// read in boxes of `box` (same order), every element, 128-byte swizzle,
+  /// 256-byte L2 promotion, zero fill.
+  static TensorMapSpec rowMajor(DType dtype, const std::vector<int64_t> &shape,
+                                const std::vector<int64_t> &box) {
+    TensorMapSpec map;
+    map.dtype = dtype;
+    uint64_t stride = tfcmDTypeSize(static_cast<uint32_t>(dtype));
+    for (size_t i = shape.size(); i-- > 0;) {
+      if (i + 1 != shape.size())
+        map.globalStrides.push_back(stride);
+      map.globalDims.push_back(static_cast<uint64_t>(shape[i]));
+      map.boxDims.push_back(static_cast<uint32_t>(box[i]));
+      map.elementStrides.push_back(1);
+      stride *= static_cast<uint64_t>(shape[i]);
+    }
+    return map;
+  }
+  bool operator==(const TensorMapSpec &o) const {
+    return dtype == o.dtype && globalDims == o.globalDims &&
+           globalStrides == o.globalStrides && boxDims == o.boxDims &&
+           elementStrides == o.elementStrides && swizzle == o.swizzle &&
+           l2Promotion == o.l2Promotion && oobFill == o.oobFill &&
+           interleave == o.interleave;
+  }
+  bool operator!=(const TensorMapSpec &o) const { return !(*this == o); }
+};
+
+/// One kernel argument: a device pointer into a buffer, a scalar, or a
+/// pointer to the TMA descriptor of a tensor in a buffer.
 struct KernelArg {
   ArgKind kind = ArgKind::I32;
-  uint64_t scalarBits = 0; ///< i32/f32 in the low 32 bits
-  BufferRef ref;           ///< Buffer arguments only
+  uint64_t scalarBits = 0; ///< i32/f32 in the low 32 bits; tensor maps: the
+                           ///< DIMS index of the record (set when read)
+  BufferRef ref;           ///< Buffer and tensor-map arguments
+  TensorMapSpec tensorMap; ///< Tensor-map arguments only
 
   static KernelArg buffer(BufferRef ref) {
     KernelArg arg;
     arg.kind = ArgKind::Buffer;
     arg.ref = ref;
+    return arg;
+  }
+  /// A pointer to the descriptor of the tensor at `ref` (format version 5).
+  static KernelArg tensorMapOf(BufferRef ref, TensorMapSpec map) {
+    KernelArg arg;
+    arg.kind = ArgKind::TensorMap;
+    arg.ref = ref;
+    arg.tensorMap = std::move(map);
     return arg;
   }
   static KernelArg i32(int32_t value) {
@@ -165,6 +220,8 @@ struct KernelArg {
     return arg;
   }
   bool operator==(const KernelArg &o) const {
+    if (kind == ArgKind::TensorMap)
+      return o.kind == kind && ref == o.ref && tensorMap == o.tensorMap;
     return kind == o.kind && scalarBits == o.scalarBits && ref == o.ref;
   }
   bool operator!=(const KernelArg &o) const { return !(*this == o); }
@@ -304,12 +361,45 @@ inline tfcmBufferRef encodeBufferRef(const BufferRef &ref) {
                        ref.extent};
 }
 
+/// Appends the tfcmTensorMap record of `map` to the DIMS section and
+/// returns the index of its first slot. Dimensions past
+/// TFCM_TENSOR_MAP_MAX_RANK are dropped (the rank still says how many there
+/// were, so the validator rejects the record).
+inline uint64_t encodeTensorMap(const TensorMapSpec &map, std::string &dims) {
+  tfcmTensorMap record{};
+  record.dtype = static_cast<uint32_t>(map.dtype);
+  record.rank = static_cast<uint32_t>(map.rank());
+  record.swizzle = map.swizzle;
+  record.l2Promotion = map.l2Promotion;
+  record.oobFill = map.oobFill;
+  record.interleave = map.interleave;
+  for (size_t i = 0; i < map.globalDims.size() && i < TFCM_TENSOR_MAP_MAX_RANK;
+       ++i)
+    record.globalDims[i] = map.globalDims[i];
+  for (size_t i = 0;
+       i < map.globalStrides.size() && i + 1 < TFCM_TENSOR_MAP_MAX_RANK; ++i)
+    record.globalStrides[i] = map.globalStrides[i];
+  for (size_t i = 0; i < map.boxDims.size() && i < TFCM_TENSOR_MAP_MAX_RANK;
+       ++i)
+    record.boxDims[i] = map.boxDims[i];
+  for (size_t i = 0;
+       i < map.elementStrides.size() && i < TFCM_TENSOR_MAP_MAX_RANK; ++i)
+    record.elementStrides[i] = map.elementStrides[i];
+  uint64_t index = dims.size() / sizeof(int64_t);
+  appendRecord(dims, record);
+  return index;
+}
+
 } // namespace detail
 
-/// The format version `spec` needs: 4 for tensor parallelism, 3 when a
-/// weight is converted at load, else 2 (so that older runtimes read what
-/// they can run).
+/// The format version `spec` needs: 5 for tensor-map arguments, 4 for
+/// tensor parallelism, 3 when a weight is converted at load, else 2 (so
+/// that older runtimes read what they can run).
 inline uint32_t requiredFormatVersion(const ArtifactSpec &spec) {
+  for (const LaunchSpec &launch : spec.launches)
+    for (const KernelArg &arg : launch.args)
+      if (arg.kind == ArgKind::TensorMap)
+        return 5;
   if (spec.tensorParallelRanks != 0)
     return 4;
   for (const LaunchSpec &launch : spec.launches)
@@ -413,8 +503,10 @@ inline std::string serializeArtifact(const ArtifactSpec &spec) {
       tfcmArg argRecord{};
       argRecord.kind = static_cast<uint32_t>(arg.kind);
       argRecord.scalarBits = arg.scalarBits;
-      if (arg.kind == ArgKind::Buffer)
+      if (arg.kind == ArgKind::Buffer || arg.kind == ArgKind::TensorMap)
         argRecord.buffer = detail::encodeBufferRef(arg.ref);
+      if (arg.kind == ArgKind::TensorMap)
+        argRecord.scalarBits = detail::encodeTensorMap(arg.tensorMap, dims);
       appendRecord(args, argRecord);
     }
     if (launch.kind == LaunchKind::AllReduce) {

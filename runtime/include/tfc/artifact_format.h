@@ -1,4 +1,4 @@
-/*===- tfc/artifact_format.h - The .tfcm artifact format, version 3 -------===*
+/*===- tfc/artifact_format.h - The .tfcm artifact format, version 5 -------===*
  *
  * The one definition of the binary contract between the tfc compiler (which
  * writes artifacts with ArtifactWriter.h) and the runtime (which reads and
@@ -32,11 +32,11 @@ extern "C" {
    from TFCM_MIN_FORMAT_VERSION up to it (version 2 added safetensors
    weights, version 3 weights converted at load: tfcmWeight.sourceDtype,
    version 4 tensor parallelism: tfcmMeta.tensorParallel and all-reduce
-   launches).
+   launches, version 5 TMA descriptor arguments: TFCM_ARG_TENSOR_MAP).
    The writer writes the oldest version that holds what the artifact needs
    (3 only when a weight is converted at load), so older runtimes still read
    the rest. */
-#define TFCM_FORMAT_VERSION 4u
+#define TFCM_FORMAT_VERSION 5u
 #define TFCM_MIN_FORMAT_VERSION 1u
 /* Fixed header; the section table follows it immediately. */
 #define TFCM_HEADER_SIZE 32u
@@ -107,7 +107,14 @@ typedef enum tfcmArgKind {
   TFCM_ARG_BUFFER = 1, /* passed as a CUdeviceptr (8 bytes) */
   TFCM_ARG_I32 = 2,
   TFCM_ARG_I64 = 3,
-  TFCM_ARG_F32 = 4
+  TFCM_ARG_F32 = 4,
+  /* Format version 5: a pointer (8 bytes) to a 64-byte-aligned CUtensorMap
+     (TMA descriptor) in device memory that the runtime encodes with
+     cuTensorMapEncodeTiled for the global tensor starting at `buffer`
+     (re-encoded whenever that address changes). scalarBits is the index in
+     the DIMS section of the tfcmTensorMap record that describes it
+     (TFCM_TENSOR_MAP_WORDS int64 slots). */
+  TFCM_ARG_TENSOR_MAP = 5
 } tfcmArgKind;
 
 typedef enum tfcmLaunchKind {
@@ -245,6 +252,30 @@ typedef struct tfcmLaunch {
   uint64_t copyBytes;
 } tfcmLaunch;
 
+/* What a TFCM_ARG_TENSOR_MAP describes: the parameters of
+   cuTensorMapEncodeTiled, innermost dimension first. Stored in the DIMS
+   section (it is TFCM_TENSOR_MAP_WORDS 8-byte slots long). The enums hold
+   cuda.h's values: swizzle CUtensorMapSwizzle (0 none, 1 32B, 2 64B,
+   3 128B), l2Promotion CUtensorMapL2promotion (0 none, 1 64B, 2 128B,
+   3 256B), oobFill CUtensorMapFloatOOBfill (0 zeros, 1 NaN); interleave
+   must be 0 (CU_TENSOR_MAP_INTERLEAVE_NONE). */
+#define TFCM_TENSOR_MAP_MAX_RANK 5u
+typedef struct tfcmTensorMap {
+  uint32_t dtype; /* tfcmDType of the elements */
+  uint32_t rank;  /* 1..TFCM_TENSOR_MAP_MAX_RANK */
+  uint32_t swizzle;
+  uint32_t l2Promotion;
+  uint32_t oobFill;
+  uint32_t interleave;
+  uint64_t globalDims[TFCM_TENSOR_MAP_MAX_RANK]; /* elements; unused: 0 */
+  /* bytes between consecutive indices of dims 1..rank-1 (dim 0 is
+     contiguous); multiples of 16; unused: 0 */
+  uint64_t globalStrides[TFCM_TENSOR_MAP_MAX_RANK - 1];
+  uint32_t boxDims[TFCM_TENSOR_MAP_MAX_RANK];        /* 1..256; unused: 0 */
+  uint32_t elementStrides[TFCM_TENSOR_MAP_MAX_RANK]; /* 1..8; unused: 0 */
+} tfcmTensorMap;
+#define TFCM_TENSOR_MAP_WORDS (sizeof(tfcmTensorMap) / 8u)
+
 TFCM_STATIC_ASSERT(sizeof(tfcmHeader) == TFCM_HEADER_SIZE, "tfcmHeader layout");
 TFCM_STATIC_ASSERT(sizeof(tfcmSection) == 16, "tfcmSection layout");
 TFCM_STATIC_ASSERT(sizeof(tfcmStringRef) == 8, "tfcmStringRef layout");
@@ -257,6 +288,7 @@ TFCM_STATIC_ASSERT(sizeof(tfcmWeight) == 64, "tfcmWeight layout");
 TFCM_STATIC_ASSERT(sizeof(tfcmBufferRef) == 24, "tfcmBufferRef layout");
 TFCM_STATIC_ASSERT(sizeof(tfcmArg) == 40, "tfcmArg layout");
 TFCM_STATIC_ASSERT(sizeof(tfcmLaunch) == 104, "tfcmLaunch layout");
+TFCM_STATIC_ASSERT(sizeof(tfcmTensorMap) == 136, "tfcmTensorMap layout");
 
 /* Offset of the first byte after the section table. */
 #define TFCM_SECTION_TABLE_END                                                 \
