@@ -8,7 +8,10 @@
 //      (existing fusions stay as they are);
 //   2. for every producer -> consumer edge between two groups, the merged
 //      group is priced: a kernel family must be able to emit it
-//      (KernelGroup::classify), it must move fewer bytes than the two apart,
+//      (KernelGroup::classify) without leaving its fast path on the target
+//      (no prologue computing an operand that the tensor-core matmul or the
+//      flash attention loads from memory: KernelFamilyRules.h), it must
+//      move fewer bytes than the two apart,
 //      and its predicted roofline time (CostModel) must not be worse, which
 //      rejects prologues recomputed too often in front of an anchor;
 //   3. the merge that saves the most bytes and closes no cycle between
@@ -150,7 +153,7 @@ public:
     SmallVector<Operation *> members(groups[edge.first]);
     llvm::append_range(members, groups[edge.second]);
     KernelGroup group(members);
-    eval.shape = group.classify(allowEpilogues);
+    eval.shape = group.classify(allowEpilogues, model.getTarget());
     if (!eval.shape.isEmittable()) {
       eval.refusal = eval.shape.reason;
       return evaluations[edge] = eval;
@@ -298,7 +301,8 @@ struct FusePass : tfc::impl::FuseBase<FusePass> {
       double fusedSeconds = model->getPredictedSeconds(fused);
       totalAfter += fused;
       secondsAfter += fusedSeconds;
-      StringRef kind = group.classify(epilogues).getKindName();
+      StringRef kind =
+          group.classify(epilogues, model->getTarget()).getKindName();
       if (report) {
         llvm::errs() << "tfc-fuse: fusion \"" << kind << "\" of "
                      << members.size() << " ops (";

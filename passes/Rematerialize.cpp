@@ -304,8 +304,10 @@ struct RematerializePass : tfc::impl::RematerializeBase<RematerializePass> {
       candidates.push_back(Candidate::build(producer, consumer));
       before.push_back(model->getCost(consumer));
       after.push_back(KernelCost());
-      if (!candidates.back() ||
-          !candidates.back()->getGroup().classify(epilogues).isEmittable()) {
+      const std::unique_ptr<Candidate> &candidate = candidates.back();
+      if (!candidate || !candidate->getGroup()
+                             .classify(epilogues, model->getTarget())
+                             .isEmittable()) {
         allEmittable = false;
         candidates.back().reset();
         continue;
@@ -382,7 +384,9 @@ struct RematerializePass : tfc::impl::RematerializeBase<RematerializePass> {
   }
 
   StringRef candidateKind(const std::unique_ptr<Candidate> &candidate) const {
-    return candidate->getGroup().classify(epilogues).getKindName();
+    return candidate->getGroup()
+        .classify(epilogues, model->getTarget())
+        .getKindName();
   }
 
   const CostModel *model = nullptr;

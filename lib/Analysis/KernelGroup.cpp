@@ -4,12 +4,14 @@
 // group (KernelGroup.h). The classification mirrors emitFusionKernel in
 // lib/Conversion/FusionKernels/FusionKernels.cpp: a group is emittable when
 // every op is pointwise, or when exactly one anchor op produces every output
-// and pointwise ops only compute its operands (a prologue; epilogues are not
-// supported by the kernel families yet).
+// and pointwise ops compute its operands (a prologue) or are applied to its
+// result (an epilogue). Given the target, it also refuses a prologue that
+// the anchor's fast family cannot load (KernelFamilyRules.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "tfc/Analysis/KernelGroup.h"
+#include "tfc/Analysis/KernelFamilyRules.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/SetVector.h"
@@ -106,6 +108,28 @@ bool KernelGroup::hasUseOutside(Value value) const {
   return false;
 }
 
+bool KernelGroup::isReadFromMemory(Value operand) const {
+  Value root = lookThroughReshapes(operand, memberSet);
+  if (Operation *def = root.getDefiningOp(); def && memberSet.contains(def))
+    return false;
+  return !isSplatConstant(operand);
+}
+
+/// The name of `anchor`'s operand `index` as the op declares it.
+static std::string getOperandName(Operation *anchor, unsigned index) {
+  if (auto matmul = dyn_cast<MatmulOp>(anchor))
+    return index == 0 ? "lhs" : "rhs";
+  if (auto attention = dyn_cast<AttentionOp>(anchor)) {
+    if (&attention->getOpOperand(index) == &attention.getQueryMutable())
+      return "query";
+    if (&attention->getOpOperand(index) == &attention.getKeyMutable())
+      return "key";
+    if (&attention->getOpOperand(index) == &attention.getValueMutable())
+      return "value";
+  }
+  return "operand " + std::to_string(index);
+}
+
 bool KernelGroup::isOutput(Value value) const {
   if (isOutputOverride)
     return isOutputOverride(value);
@@ -147,7 +171,8 @@ bool mlir::tfc::isIndexMappingOp(Operation *op) {
              GatherOp, RopeOp>(op);
 }
 
-KernelShape KernelGroup::classify(bool allowEpilogues) const {
+KernelShape KernelGroup::classify(bool allowEpilogues,
+                                  TargetAttr target) const {
   KernelShape shape;
   SmallVector<Operation *> anchors;
   for (Operation *op : members) {
@@ -177,6 +202,26 @@ KernelShape KernelGroup::classify(bool allowEpilogues) const {
     shape.reason = reason.str();
     return shape;
   };
+
+  // The prologue: operands the anchor's fast family loads only from kernel
+  // arguments are not computed here.
+  if (target) {
+    for (unsigned index : getArgumentOnlyOperands(target, anchor)) {
+      Value operand = anchor->getOperand(index);
+      if (isReadFromMemory(operand))
+        continue;
+      Operation *def = lookThroughReshapes(operand, memberSet).getDefiningOp();
+      bool isMatmul = isa<MatmulOp>(anchor);
+      return refuse(
+          Twine("the ") +
+          (isMatmul ? "tensor-core matmul" : "flash attention") +
+          " loads its " + getOperandName(anchor, index) +
+          " from memory: computing it here (" +
+          (def ? def->getName().getStringRef() : StringRef("a constant")) +
+          ") would move " + anchorName + " to the one thread per " +
+          (isMatmul ? "output element" : "query row") + " kernel");
+    }
+  }
 
   // The epilogue: every member that reads the anchor's result, directly or
   // not, is elementwise with the anchor's result shape.

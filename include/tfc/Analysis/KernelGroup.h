@@ -96,13 +96,23 @@ public:
   /// True when `value` has a user outside the group (looking through
   /// reshapes that are not members).
   bool hasUseOutside(Value value) const;
+  /// True when the kernel would read `operand` (an operand of a member) from
+  /// memory, as a kernel argument: no member computes it (seen through
+  /// reshapes that are not members) and it is not a splat constant, which
+  /// the fusion clones into its body.
+  bool isReadFromMemory(Value operand) const;
 
   /// Which kernel family could emit the group (see FusionKernels.cpp):
   /// only pointwise ops; or exactly one anchor with pointwise ops computing
   /// its operands (a prologue) and, with `allowEpilogues`, elementwise ops
   /// of the anchor's result shape applied to its result (an epilogue); the
-  /// outputs are the anchor's result or epilogue values.
-  KernelShape classify(bool allowEpilogues = true) const;
+  /// outputs are the anchor's result or epilogue values. With a `target`,
+  /// a prologue is also refused where it would move the anchor off its
+  /// fast family on that target (KernelFamilyRules.h): an operand the
+  /// tensor-core matmul or the flash attention loads only from a kernel
+  /// argument must not be computed by a member.
+  KernelShape classify(bool allowEpilogues = true,
+                       TargetAttr target = {}) const;
 
 private:
   SmallVector<Operation *> members;

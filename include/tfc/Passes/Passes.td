@@ -416,6 +416,13 @@ def Fuse : Pass<"tfc-fuse", "::mlir::func::FuncOp"> {
       of its result shape applied to its result (an epilogue: bias,
       activation, residual add, cast; `epilogues=false` turns them off),
       whose result or epilogue values are the only outputs;
+    - the anchor keeps its fast family on the target: the tensor-core
+      matmul (16-bit, sm_80+) loads lhs and rhs, and the flash attention
+      loads query, key and value, straight from memory, so no prologue
+      computes those operands there (a transpose, cast or rope stays a
+      kernel of its own or joins its producer's epilogue); other operands,
+      such as an attention mask, and other families take prologues
+      (`tfc/Analysis/KernelFamilyRules.h`, the codegen's own test);
     - it moves fewer bytes and its predicted time is not worse (ops in front
       of an anchor are recomputed as often as the anchor reads the operand,
       e.g. K times per output element in front of a matmul);

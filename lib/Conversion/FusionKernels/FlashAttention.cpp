@@ -49,21 +49,10 @@ bool mlir::tfc::isFlashAttention(KernelContext &ctx, AttentionOp op) {
 }
 
 bool mlir::tfc::isFlashAttention(TargetAttr target, AttentionOp op) {
-  if (!hasMmaSync(target) || op.getAlibi())
-    return false;
-  auto q = cast<RankedTensorType>(op.getQuery().getType());
-  auto k = cast<RankedTensorType>(op.getKey().getType());
-  auto v = cast<RankedTensorType>(op.getValue().getType());
-  Type element = q.getElementType();
-  if (!(element.isBF16() || element.isF16()) || k.getElementType() != element ||
-      v.getElementType() != element)
-    return false;
-  if (!isa<BlockArgument>(op.getQuery()) || !isa<BlockArgument>(op.getKey()) ||
-      !isa<BlockArgument>(op.getValue()))
-    return false;
-  int64_t d = q.getDimSize(3), dv = v.getDimSize(3);
-  return d % 16 == 0 && dv % 16 == 0 && d <= 256 && dv <= 256 &&
-         q.getDimSize(2) > 0 && k.getDimSize(2) > 0;
+  // Q, K and V are read straight from kernel arguments (cp.async): no
+  // prologue ops (tfc/Analysis/KernelFamilyRules.h).
+  return isFlashAttention(target, op,
+                          [](Value v) { return isa<BlockArgument>(v); });
 }
 
 namespace {

@@ -16,21 +16,6 @@
 using namespace mlir;
 using namespace mlir::tfc;
 
-int64_t mlir::tfc::getComputeCapability(TargetAttr target) {
-  StringRef arch = target.getArch();
-  if (!arch.consume_front("sm_"))
-    return 0;
-  arch = arch.take_while([](char c) { return c >= '0' && c <= '9'; });
-  int64_t cc = 0;
-  if (arch.getAsInteger(10, cc))
-    return 0;
-  return cc;
-}
-
-bool mlir::tfc::hasMmaSync(TargetAttr target) {
-  return getComputeCapability(target) >= 80;
-}
-
 //===----------------------------------------------------------------------===//
 // Matmul
 //===----------------------------------------------------------------------===//

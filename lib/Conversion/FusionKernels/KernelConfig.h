@@ -12,6 +12,7 @@
 #ifndef TFC_LIB_CONVERSION_FUSIONKERNELS_KERNELCONFIG_H
 #define TFC_LIB_CONVERSION_FUSIONKERNELS_KERNELCONFIG_H
 
+#include "tfc/Analysis/KernelFamilyRules.h"
 #include "tfc/Dialect/TfcDialect.h"
 
 #include "mlir/IR/Operation.h"
@@ -19,13 +20,7 @@
 
 namespace mlir::tfc {
 
-/// Compute capability of the target's arch as 10 * major + minor (sm_90a ->
-/// 90), 0 when the arch string is not of the form sm_<digits>[letter].
-int64_t getComputeCapability(TargetAttr target);
-
-/// Whether the target has warp-level tensor-core mma.sync for 16-bit floats
-/// (m16n8k16, sm_80 and later).
-bool hasMmaSync(TargetAttr target);
+// getComputeCapability and hasMmaSync: tfc/Analysis/KernelFamilyRules.h.
 
 /// Bytes each row of a shared-memory tile is padded by, so that the eight
 /// 16-byte rows one ldmatrix phase reads fall in distinct bank groups.

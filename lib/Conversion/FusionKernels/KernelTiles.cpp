@@ -16,23 +16,11 @@
 using namespace mlir;
 using namespace mlir::tfc;
 
-/// Whether the matmul runs on tensor cores; the rules of
-/// isTensorCoreMatmul (TensorCoreMatmul.cpp), which needs a kernel context.
+/// Whether the matmul runs on tensor cores (tfc/Analysis/KernelFamilyRules.h,
+/// the rules isTensorCoreMatmul of TensorCoreMatmul.cpp applies).
 static bool runsOnTensorCores(TargetAttr target, MatmulOp op) {
-  if (!hasMmaSync(target))
-    return false;
-  auto lhsType = op.getLhs().getType();
-  auto rhsType = op.getRhs().getType();
-  Type element = lhsType.getElementType();
-  if (element != rhsType.getElementType() ||
-      !(element.isBF16() || element.isF16()))
-    return false;
-  if (auto acc = op.getAccumulatorType(); acc && !acc->isF32())
-    return false;
-  if (!isa<BlockArgument>(op.getLhs()) || !isa<BlockArgument>(op.getRhs()))
-    return false;
-  return lhsType.getShape().back() % 8 == 0 &&
-         rhsType.getShape().back() % 8 == 0;
+  return isTensorCoreMatmul(target, op,
+                            [](Value v) { return isa<BlockArgument>(v); });
 }
 
 /// Whether the wgmma + TMA family may take the matmul (isWgmmaMatmul's

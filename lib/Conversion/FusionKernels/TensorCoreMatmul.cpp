@@ -129,22 +129,10 @@ LogicalResult mlir::tfc::storeAccumulatorPair(
 }
 
 bool mlir::tfc::isTensorCoreMatmul(KernelContext &ctx, MatmulOp op) {
-  if (!hasMmaSync(ctx.target))
-    return false;
-  auto lhsType = op.getLhs().getType();
-  auto rhsType = op.getRhs().getType();
-  Type element = lhsType.getElementType();
-  if (element != rhsType.getElementType() ||
-      !(element.isBF16() || element.isF16()))
-    return false;
-  if (auto acc = op.getAccumulatorType(); acc && !acc->isF32())
-    return false;
   // Operands are read straight from kernel arguments with 16-byte copies:
-  // no prologue ops, rows a multiple of 8 elements.
-  if (!isa<BlockArgument>(op.getLhs()) || !isa<BlockArgument>(op.getRhs()))
-    return false;
-  return lhsType.getShape().back() % 8 == 0 &&
-         rhsType.getShape().back() % 8 == 0;
+  // no prologue ops (tfc/Analysis/KernelFamilyRules.h).
+  return isTensorCoreMatmul(ctx.target, op,
+                            [](Value v) { return isa<BlockArgument>(v); });
 }
 
 FailureOr<LaunchConfig>

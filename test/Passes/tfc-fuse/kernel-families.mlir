@@ -1,0 +1,116 @@
+// tfc-fuse keeps every anchor on its fast family for the target: the
+// tensor-core matmul loads lhs and rhs, and the flash attention loads
+// query, key and value, straight from memory (16-byte copies into shared
+// memory), so no prologue computes those operands in their kernel
+// (tfc/Analysis/KernelFamilyRules.h). Operands a family does compute in
+// place (an attention mask, the operands of an f32 matmul) still take a
+// prologue.
+// RUN: tfc-opt %s -split-input-file --tfc-set-target="preset=sm_90a" --tfc-fuse="report=true" 2> %t.sm90.txt | FileCheck %s
+// RUN: FileCheck %s --check-prefix=REPORT < %t.sm90.txt
+// RUN: tfc-opt %s -split-input-file --tfc-set-target="preset=sm_80" --tfc-fuse="report=true" 2> %t.sm80.txt | FileCheck %s
+// RUN: FileCheck %s --check-prefix=REPORT < %t.sm80.txt
+
+// BERT-base attention (B32 x S128, 12 heads of 64): the query's head
+// transpose stays a kernel of its own; the flash kernel reads q, k and v.
+// CHECK-LABEL: func @bert_transposed_query
+// CHECK-SAME: (%[[Q:.*]]: tensor<32x128x12x64xbf16>, %[[K:.*]]: tensor<32x12x128x64xbf16>, %[[V:.*]]: tensor<32x12x128x64xbf16>)
+func.func @bert_transposed_query(%q: tensor<32x128x12x64xbf16>, %k: tensor<32x12x128x64xbf16>,
+                                 %v: tensor<32x12x128x64xbf16>) -> tensor<32x12x128x64xbf16> {
+  // CHECK: %[[QT:.*]] = tfc.transpose %[[Q]]
+  // CHECK-NOT: tfc.fusion
+  // CHECK: tfc.attention %[[QT]], %[[K]], %[[V]]
+  %0 = tfc.transpose %q {permutation = array<i64: 0, 2, 1, 3>} : (tensor<32x128x12x64xbf16>) -> tensor<32x12x128x64xbf16>
+  %1 = tfc.attention %0, %k, %v {scale = 0.125 : f32} : (tensor<32x12x128x64xbf16>, tensor<32x12x128x64xbf16>, tensor<32x12x128x64xbf16>) -> tensor<32x12x128x64xbf16>
+  return %1 : tensor<32x12x128x64xbf16>
+}
+// REPORT: kept apart: tfc.transpose -> tfc.attention: the flash attention loads its query from memory: computing it here (tfc.transpose) would move tfc.attention to the one thread per query row kernel
+
+// -----
+
+// Llama attention (S2048, 32 heads of 64): RoPE on q and k stays apart.
+// CHECK-LABEL: func @llama_rope
+func.func @llama_rope(%q: tensor<1x32x2048x64xbf16>, %k: tensor<1x32x2048x64xbf16>,
+                      %v: tensor<1x32x2048x64xbf16>, %cos: tensor<2048x64xbf16>,
+                      %sin: tensor<2048x64xbf16>) -> tensor<1x32x2048x64xbf16> {
+  // CHECK: %[[RQ:.*]] = tfc.rope
+  // CHECK: %[[RK:.*]] = tfc.rope
+  // CHECK-NOT: tfc.fusion
+  // CHECK: tfc.attention %[[RQ]], %[[RK]], %{{.*}} {causal = true
+  %0 = tfc.rope %q, %cos, %sin : (tensor<1x32x2048x64xbf16>, tensor<2048x64xbf16>, tensor<2048x64xbf16>) -> tensor<1x32x2048x64xbf16>
+  %1 = tfc.rope %k, %cos, %sin : (tensor<1x32x2048x64xbf16>, tensor<2048x64xbf16>, tensor<2048x64xbf16>) -> tensor<1x32x2048x64xbf16>
+  %2 = tfc.attention %0, %1, %v {scale = 0.125 : f32, causal = true} : (tensor<1x32x2048x64xbf16>, tensor<1x32x2048x64xbf16>, tensor<1x32x2048x64xbf16>) -> tensor<1x32x2048x64xbf16>
+  return %2 : tensor<1x32x2048x64xbf16>
+}
+// REPORT: kept apart: tfc.rope -> tfc.attention: the flash attention loads its query from memory: computing it here (tfc.rope)
+// REPORT: kept apart: tfc.rope -> tfc.attention: the flash attention loads its key from memory: computing it here (tfc.rope)
+
+// -----
+
+// keep-residual-f32: the f32 layer norm's output is cast to bf16 for the
+// next matmul. The cast joins the layer norm's epilogue, not the matmul's
+// prologue.
+// CHECK-LABEL: func @layer_norm_cast_matmul
+func.func @layer_norm_cast_matmul(%x: tensor<16x768xf32>, %g: tensor<768xf32>,
+                                  %w: tensor<768x2304xbf16>) -> tensor<16x2304xbf16> {
+  // CHECK: %[[LN:.*]] = tfc.fusion "layer_norm"
+  // CHECK-NEXT: ^bb0
+  // CHECK-NEXT: tfc.layer_norm
+  // CHECK-NEXT: tfc.cast
+  // CHECK-NEXT: tfc.yield
+  // CHECK: tfc.matmul %[[LN]]
+  %0 = tfc.layer_norm %x, %g {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<16x768xf32>, tensor<768xf32>) -> tensor<16x768xf32>
+  %1 = tfc.cast %0 : tensor<16x768xf32> to tensor<16x768xbf16>
+  %2 = tfc.matmul %1, %w : (tensor<16x768xbf16>, tensor<768x2304xbf16>) -> tensor<16x2304xbf16>
+  return %2 : tensor<16x2304xbf16>
+}
+
+// -----
+
+// A cast of a graph input has no producer to join, and the matmul does not
+// take it either.
+// CHECK-LABEL: func @cast_matmul
+// CHECK-SAME: (%[[X:.*]]: tensor<16x768xf32>, %[[W:.*]]: tensor<768x768xbf16>)
+func.func @cast_matmul(%x: tensor<16x768xf32>, %w: tensor<768x768xbf16>) -> tensor<16x768xbf16> {
+  // CHECK: %[[C:.*]] = tfc.cast %[[X]]
+  // CHECK-NEXT: tfc.matmul %[[C]], %[[W]]
+  %0 = tfc.cast %x : tensor<16x768xf32> to tensor<16x768xbf16>
+  %1 = tfc.matmul %0, %w : (tensor<16x768xbf16>, tensor<768x768xbf16>) -> tensor<16x768xbf16>
+  return %1 : tensor<16x768xbf16>
+}
+// REPORT: kept apart: tfc.cast -> tfc.matmul: the tensor-core matmul loads its lhs from memory: computing it here (tfc.cast) would move tfc.matmul to the one thread per output element kernel
+
+// -----
+
+// The flash kernel reads the mask element by element: the where of a mask
+// built by where(expand(c), 0, -inf) is its prologue (the expand, read for
+// every head, would be slower there).
+// CHECK-LABEL: func @mask_prologue
+// CHECK-SAME: (%[[Q:.*]]: tensor<8x12x1024x64xbf16>, %[[K:.*]]: tensor<8x12x1024x64xbf16>, %[[V:.*]]: tensor<8x12x1024x64xbf16>, %[[C:.*]]: tensor<1x1x1024x1024xi1>)
+func.func @mask_prologue(%q: tensor<8x12x1024x64xbf16>, %k: tensor<8x12x1024x64xbf16>,
+                         %v: tensor<8x12x1024x64xbf16>, %c: tensor<1x1x1024x1024xi1>) -> tensor<8x12x1024x64xbf16> {
+  // CHECK: %[[E:.*]] = tfc.expand %[[C]]
+  // CHECK: tfc.fusion "attention"(%[[E]], %[[Q]], %[[K]], %[[V]])
+  // CHECK: tfc.where
+  // CHECK-NEXT: tfc.attention
+  %zero = tfc.constant dense<0.0> : tensor<bf16>
+  %ninf = tfc.constant dense<0xFF80> : tensor<bf16>
+  %0 = tfc.expand %c : tensor<1x1x1024x1024xi1> to tensor<8x1x1024x1024xi1>
+  %1 = tfc.where %0, %zero, %ninf : (tensor<8x1x1024x1024xi1>, tensor<bf16>, tensor<bf16>) -> tensor<8x1x1024x1024xbf16>
+  %2 = tfc.attention %q, %k, %v, mask %1 {scale = 0.125 : f32} : (tensor<8x12x1024x64xbf16>, tensor<8x12x1024x64xbf16>, tensor<8x12x1024x64xbf16>, tensor<8x1x1024x1024xbf16>) -> tensor<8x12x1024x64xbf16>
+  return %2 : tensor<8x12x1024x64xbf16>
+}
+
+// -----
+
+// An f32 matmul runs one thread per output element and computes its
+// operands in place: the cast of its lhs is its prologue.
+// CHECK-LABEL: func @f32_matmul_prologue
+func.func @f32_matmul_prologue(%x: tensor<32x64xbf16>, %w: tensor<64x8xf32>) -> tensor<32x8xf32> {
+  // CHECK: tfc.fusion "matmul"
+  // CHECK-NEXT: ^bb0
+  // CHECK-NEXT: tfc.cast
+  // CHECK-NEXT: tfc.matmul
+  %0 = tfc.cast %x : tensor<32x64xbf16> to tensor<32x64xf32>
+  %1 = tfc.matmul %0, %w : (tensor<32x64xf32>, tensor<64x8xf32>) -> tensor<32x8xf32>
+  return %1 : tensor<32x8xf32>
+}
