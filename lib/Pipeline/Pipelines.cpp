@@ -50,6 +50,9 @@ static void addKernelToNvvmPasses(OpPassManager &pm) {
   ConvertGpuOpsToNVVMOpsOptions toNvvm;
   toNvvm.useBarePtrCallConv = true;
   kernels.addPass(createConvertGpuOpsToNVVMOps(toNvvm));
+  // The inline-PTX NVVM ops of the wgmma + TMA kernels (wgmma fences,
+  // mbarrier waits, TMA loads) to llvm.inline_asm; a no-op elsewhere.
+  kernels.addPass(createConvertNVVMToLLVMPass());
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());
@@ -102,7 +105,9 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
     return;
 
   // Kernels and buffers.
-  pm.addPass(createLowerFusionsToKernels());
+  LowerFusionsToKernelsOptions lower;
+  lower.wgmma = options.wgmma;
+  pm.addPass(createLowerFusionsToKernels(lower));
   pm.addNestedPass<func::FuncOp>(createPlanMemory());
   if (options.stopAfter == "kernels")
     return;

@@ -443,6 +443,8 @@ LogicalResult SerializeArtifactPass::serialize() {
     return index;
   };
 
+  // tfc.tensor_map results: the tensor-map arguments they become.
+  llvm::DenseMap<Value, artifact::KernelArg> tensorMaps;
   Block &body = entry.getBody().front();
   for (Operation &op : body) {
     if (isa<arith::ConstantOp, func::ReturnOp>(op))
@@ -486,6 +488,30 @@ LogicalResult SerializeArtifactPass::serialize() {
       writer.addAllReduce(found->second, byteSize(type), *dtype);
       continue;
     }
+    if (auto map = dyn_cast<TensorMapOp>(op)) {
+      // Becomes a tensor-map argument of the launch that passes it.
+      auto type = cast<MemRefType>(map.getBuffer().getType());
+      std::optional<artifact::DType> dtype = toDType(type.getElementType());
+      auto found = refs.find(map.getBuffer());
+      ArrayRef<int64_t> shape = map.getShape(), box = map.getBox();
+      int64_t elements = 1;
+      for (int64_t d : shape)
+        elements *= d;
+      if (!dtype || found == refs.end() || shape.empty() ||
+          shape.size() > TFCM_TENSOR_MAP_MAX_RANK ||
+          box.size() != shape.size() || elements != type.getNumElements() ||
+          llvm::any_of(shape, [](int64_t d) { return d <= 0; }) ||
+          llvm::any_of(box, [](int64_t d) { return d <= 0 || d > 256; }))
+        return map.emitOpError()
+               << "needs a buffer of the launch program and a shape of 1 to "
+               << TFCM_TENSOR_MAP_MAX_RANK
+               << " positive dims holding its elements, with a box of as "
+                  "many dims of 1 to 256";
+      tensorMaps[map] = artifact::KernelArg::tensorMapOf(
+          found->second,
+          artifact::TensorMapSpec::rowMajor(*dtype, shape.vec(), box.vec()));
+      continue;
+    }
     if (auto copy = dyn_cast<memref::CopyOp>(op)) {
       auto type = cast<MemRefType>(copy.getSource().getType());
       writer.addCopy(refs.lookup(copy.getSource()),
@@ -520,6 +546,10 @@ LogicalResult SerializeArtifactPass::serialize() {
       }
       std::vector<artifact::KernelArg> args;
       for (Value operand : launch.getKernelOperands()) {
+        if (auto map = tensorMaps.find(operand); map != tensorMaps.end()) {
+          args.push_back(map->second);
+          continue;
+        }
         auto found = refs.find(operand);
         if (found == refs.end())
           return launch.emitOpError()

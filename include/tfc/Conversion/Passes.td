@@ -46,7 +46,29 @@ def LowerFusionsToKernels : Pass<"tfc-lower-fusions-to-kernels",
 
     Any op left outside a fusion other than constants, parameters and
     reshapes is an error naming the op: run `tfc-wrap-in-fusions` first.
+
+    On targets with wgmma (sm_90a) every kernel may take TMA descriptors
+    (`tfc.tensor_map_args`): 16-bit matmuls then get the wgmma + TMA family,
+    whose kernels take a pointer to one descriptor per operand after their
+    memrefs. The launch passes each as a `tfc.tensor_map` of the operand's
+    buffer (the artifact writer makes it a tensor-map argument, encoded by
+    the runtime); the kernel records them in `tfc.tensor_maps`. With
+    `wgmma=off` no kernel takes descriptors (mma.sync everywhere, for
+    ablation).
+
+    ```mlir
+    %ma = tfc.tensor_map %a {box = array<i64: 1, 128, 64>,
+        shape = array<i64: 1, 200, 72>} : memref<200x72xbf16> -> !llvm.ptr
+    gpu.launch_func @tfc_kernels::@k0_matmul ... args(%a : memref<200x72xbf16>,
+        %b : ..., %out : ..., %ma : !llvm.ptr, %mb : !llvm.ptr)
+    ```
   }];
+  let options = [
+    Option<"wgmma", "wgmma", "std::string", /*default=*/"\"auto\"",
+           "auto: on targets with wgmma (sm_90a), kernels may take TMA "
+           "descriptors, so 16-bit matmuls use the wgmma + TMA family; off: "
+           "never (mma.sync), for ablation">
+  ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect",

@@ -622,6 +622,31 @@ def Tfc_AllReduceInPlaceOp : Tfc_Op<"all_reduce_in_place"> {
   let hasVerifier = 1;
 }
 
+def Tfc_TensorMapOp : Tfc_Op<"tensor_map", [Pure]> {
+  let summary = "Launch-program form of a kernel's TMA descriptor argument";
+  let description = [{
+    What `tfc-lower-fusions-to-kernels` passes a wgmma + TMA matmul kernel
+    for each of its tensor-map arguments: a pointer (`!llvm.ptr`, the
+    kernel's argument type) to the CUtensorMap of `buffer` viewed as the
+    row-major tensor `shape` (outermost first, e.g. [batch, rows, cols];
+    as many elements as the buffer), read in boxes of `box` elements with
+    128-byte swizzle, 256-byte L2 promotion and zero fill out of bounds.
+    Only the host can encode the descriptor: the artifact writer turns the
+    op into a tensor-map argument (format version 5), which the runtime
+    encodes for the buffer's address at run time.
+
+    ```mlir
+    %map = tfc.tensor_map %a {shape = array<i64: 1, 200, 72>,
+        box = array<i64: 1, 128, 64>} : memref<200x72xbf16> -> !llvm.ptr
+    ```
+  }];
+  let arguments = (ins AnyStaticShapeMemRef:$buffer,
+                       DenseI64ArrayAttr:$shape, DenseI64ArrayAttr:$box);
+  let results = (outs AnyType:$descriptor);
+  let assemblyFormat =
+      "$buffer attr-dict `:` type($buffer) `->` type($descriptor)";
+}
+
 //===----------------------------------------------------------------------===//
 // Fusion
 //===----------------------------------------------------------------------===//

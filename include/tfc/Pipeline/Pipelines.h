@@ -60,6 +60,13 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
                      "(tfc-lower-precision keep-residual-f32); more accurate, "
                      "more bytes and a few cast kernels"),
       llvm::cl::init(false)};
+  Option<std::string> wgmma{
+      *this, "wgmma",
+      llvm::cl::desc("auto: on sm_90a, 16-bit matmuls use the wgmma + TMA "
+                     "kernels (TMA descriptors encoded by the runtime, "
+                     "artifact format v5); off: mma.sync everywhere, for "
+                     "ablation (tfc-lower-fusions-to-kernels wgmma)"),
+      llvm::cl::init("auto")};
   Option<int64_t> tensorParallel{
       *this, "tensor-parallel",
       llvm::cl::desc("Shard the model over this many GPUs (Megatron layout, "

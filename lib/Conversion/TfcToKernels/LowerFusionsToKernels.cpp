@@ -6,7 +6,9 @@
 // memrefs in destination-passing style with one gpu.launch_func per fusion.
 // This is the one place where tensors become buffers: reshapes become views,
 // parameters become memref.globals, results are written in place by the
-// kernel that produces them.
+// kernel that produces them. Kernels may take TMA descriptors (wgmma=auto):
+// those that do are launched with a tfc.tensor_map of each operand's buffer
+// after their memrefs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,8 +46,16 @@ static std::string kernelName(unsigned index, StringRef kind) {
 namespace {
 struct LowerFusionsToKernelsPass
     : tfc::impl::LowerFusionsToKernelsBase<LowerFusionsToKernelsPass> {
+  using LowerFusionsToKernelsBase::LowerFusionsToKernelsBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (wgmma != "auto" && wgmma != "off") {
+      module.emitError() << "tfc-lower-fusions-to-kernels wgmma must be "
+                            "'auto' or 'off', got '"
+                         << wgmma << "'";
+      return signalPassFailure();
+    }
     SmallVector<func::FuncOp> entries;
     for (auto func : module.getOps<func::FuncOp>())
       if (!func.isDeclaration())
@@ -71,6 +81,43 @@ struct LowerFusionsToKernelsPass
                               TargetAttr target);
 };
 } // namespace
+
+/// Appends to `operands` (the kernel's memrefs) a tfc.tensor_map of the
+/// operand buffer of each descriptor the kernel took, and records them on
+/// the kernel as `tfc.tensor_maps` = [{argument, shape, box}, ...].
+static LogicalResult addTensorMapOperands(OpBuilder &builder, FusionOp fusion,
+                                          gpu::GPUFuncOp kernel,
+                                          const LaunchConfig &config,
+                                          SmallVectorImpl<Value> &operands) {
+  if (config.tensorMaps.empty())
+    return success();
+  unsigned numMemRefs = operands.size();
+  if (kernel.getNumArguments() != numMemRefs + config.tensorMaps.size())
+    return fusion.emitOpError()
+           << "kernel takes " << kernel.getNumArguments()
+           << " arguments but its " << numMemRefs << " buffers and "
+           << config.tensorMaps.size() << " tensor maps make "
+           << numMemRefs + config.tensorMaps.size();
+  SmallVector<Attribute> records;
+  for (const TensorMapArg &map : config.tensorMaps) {
+    if (map.argument >= numMemRefs)
+      return fusion.emitOpError()
+             << "tensor map of kernel argument " << map.argument
+             << ", but the kernel has " << numMemRefs << " buffers";
+    Type pointer = kernel.getArgumentTypes()[operands.size()];
+    operands.push_back(TensorMapOp::create(
+        builder, fusion.getLoc(), pointer, operands[map.argument],
+        builder.getDenseI64ArrayAttr(map.shape),
+        builder.getDenseI64ArrayAttr(map.box)));
+    records.push_back(builder.getDictionaryAttr(
+        {builder.getNamedAttr("argument",
+                              builder.getI64IntegerAttr(map.argument)),
+         builder.getNamedAttr("shape", builder.getDenseI64ArrayAttr(map.shape)),
+         builder.getNamedAttr("box", builder.getDenseI64ArrayAttr(map.box))}));
+  }
+  kernel->setAttr("tfc.tensor_maps", builder.getArrayAttr(records));
+  return success();
+}
 
 LogicalResult
 LowerFusionsToKernelsPass::lowerFunction(ModuleOp module, func::FuncOp func,
@@ -227,9 +274,15 @@ LowerFusionsToKernelsPass::lowerFunction(ModuleOp module, func::FuncOp func,
         kernelBuilder.getFunctionType(kernelArgs, {}));
     kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                     kernelBuilder.getUnitAttr());
+    // The launch can pass TMA descriptors; the families use them only where
+    // the target has wgmma.
+    if (wgmma == "auto")
+      kernel->setAttr(kTensorMapArgsAttrName, kernelBuilder.getUnitAttr());
     FailureOr<LaunchConfig> config = emitFusionKernel(fusion, kernel, target);
     if (failed(config))
       return failure();
+    if (config->tensorMaps.empty())
+      kernel->removeAttr(kTensorMapArgsAttrName);
 
     // Launch it on buffers.
     SmallVector<Value> operands;
@@ -247,6 +300,9 @@ LowerFusionsToKernelsPass::lowerFunction(ModuleOp module, func::FuncOp func,
       buffers[result] = buffer;
       operands.push_back(buffer);
     }
+    if (failed(addTensorMapOperands(builder, fusion, kernel, *config,
+                                    operands)))
+      return failure();
     gpu::KernelDim3 grid{indexConst(config->grid[0]),
                          indexConst(config->grid[1]),
                          indexConst(config->grid[2])};
