@@ -18,8 +18,9 @@
 // k/v heads equal and either q's or 1 (MQA by broadcast), and each value
 // between the two matmuls has the score type and one use.
 //
-// The mask becomes `causal = true` only when it is a constant whose masked
-// positions (fill or -inf/finfo.min-like entries; the other entries exactly
+// The mask becomes `causal = true` only when it is a constant (seen through
+// tfc.expand and reshapes of its leading dims: HF GPT-2 exports
+// where(expand(C), 0, -inf)) whose masked positions (fill or -inf/finfo.min-like entries; the other entries exactly
 // 0 for an additive mask) are exactly {(i, j) : j > i + Skv - Sq} for every
 // broadcast index, with Skv >= Sq so that no row is fully masked. A
 // finfo.min entry and the causal skip give the same probabilities (exactly
@@ -42,8 +43,10 @@
 // zeros exactly as `tfc.attention` does.
 //
 // Two more patterns tidy an existing `tfc.attention` (imported from ONNX
-// Attention): CausalizeAttentionMask turns a constant causal mask (additive,
-// or where(C, 0, fill)) into `causal = true` and drops an all-zero one;
+// Attention, or raised above with a mask that is not a constant itself):
+// CausalizeAttentionMask turns a constant causal mask (additive, or
+// where(C, 0, fill), either possibly expanded) into `causal = true` and
+// drops an all-zero one;
 // ReadGroupedKeyValueHeads reads repeat_kv-expanded k/v unexpanded.
 //
 //===----------------------------------------------------------------------===//
@@ -250,6 +253,32 @@ matchCausalWindow(ArrayRef<int64_t> shape, int64_t sq, int64_t skv,
   return window;
 }
 
+/// The value a mask broadcasts from: through tfc.expand, and through
+/// reshapes that keep the last two dims (they only regroup the leading
+/// ones). Each [sq, skv] slice of the mask is then one slice of the result,
+/// rows or columns of size 1 broadcast, and every slice of the result
+/// appears in the mask, so the mask is the causal pattern exactly when the
+/// result is (matchCausalWindow checks every slice and broadcasts dims of
+/// size 1).
+Value lookThroughBroadcasts(Value mask) {
+  while (true) {
+    if (auto expand = mask.getDefiningOp<ExpandOp>()) {
+      mask = expand.getInput();
+      continue;
+    }
+    if (auto reshape = mask.getDefiningOp<ReshapeOp>()) {
+      ArrayRef<int64_t> in = rankedTypeOf(reshape.getInput()).getShape();
+      ArrayRef<int64_t> out = rankedTypeOf(reshape.getResult()).getShape();
+      if (in.size() >= 2 && out.size() >= 2 &&
+          in.take_back(2) == out.take_back(2)) {
+        mask = reshape.getInput();
+        continue;
+      }
+    }
+    return mask;
+  }
+}
+
 /// Whether `x` masks a score outright: -inf, or at most half the most
 /// negative finite value of `type` (torch.finfo(dtype).min and the like).
 bool isMaskingValue(double x, FloatType type) {
@@ -265,12 +294,14 @@ struct ConstantMaskKind {
   int64_t window = 0;
 };
 
-/// An additive constant: all zeros (none), zeros and masking values in the
-/// causal (sliding-window) pattern (causal), anything else (additive).
-/// Nullopt when `mask` is not a readable constant.
+/// An additive constant, possibly broadcast (lookThroughBroadcasts): all
+/// zeros (none), zeros and masking values in the causal (sliding-window)
+/// pattern (causal), anything else (additive). Nullopt when `mask` is not a
+/// readable constant.
 std::optional<ConstantMaskKind> classifyAdditiveMask(Value mask, int64_t sq,
                                                      int64_t skv,
                                                      FloatType element) {
+  mask = lookThroughBroadcasts(mask);
   std::optional<SmallVector<double>> values = getConstantFloats(mask);
   if (!values)
     return std::nullopt;
@@ -290,13 +321,15 @@ std::optional<ConstantMaskKind> classifyAdditiveMask(Value mask, int64_t sq,
   return ConstantMaskKind{MaskKind::additive};
 }
 
-/// A constant condition that masks where it equals `maskedWhen`: nothing
-/// masked (none), the causal (sliding-window) pattern (causal), anything
-/// else (select). Nullopt when `condition` is not a readable constant.
+/// A constant condition, possibly broadcast (lookThroughBroadcasts), that
+/// masks where it equals `maskedWhen`: nothing masked (none), the causal
+/// (sliding-window) pattern (causal), anything else (select). Nullopt when
+/// `condition` is not a readable constant.
 std::optional<ConstantMaskKind> classifyConditionMask(Value condition,
                                                       bool maskedWhen,
                                                       int64_t sq,
                                                       int64_t skv) {
+  condition = lookThroughBroadcasts(condition);
   std::optional<SmallVector<bool>> cond = getConstantBools(condition);
   if (!cond)
     return std::nullopt;
@@ -581,7 +614,8 @@ struct CausalizeAttentionMask : OpRewritePattern<AttentionOp> {
     int64_t skv = op.getKey().getType().getDimSize(2);
     std::optional<ConstantMaskKind> kind =
         classifyAdditiveMask(mask, sq, skv, element);
-    if (auto where = mask.getDefiningOp<WhereOp>(); !kind && where) {
+    if (auto where = lookThroughBroadcasts(mask).getDefiningOp<WhereOp>();
+        !kind && where) {
       auto isFill = [&](Value v) {
         std::optional<double> x = getUniformFloat(v);
         return x && isMaskingValue(*x, element);
