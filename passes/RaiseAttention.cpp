@@ -20,13 +20,14 @@
 //
 // The mask becomes `causal = true` only when it is a constant (seen through
 // tfc.expand and reshapes of its leading dims: HF GPT-2 exports
-// where(expand(C), 0, -inf)) whose masked positions (fill or -inf/finfo.min-like entries; the other entries exactly
-// 0 for an additive mask) are exactly {(i, j) : j > i + Skv - Sq} for every
-// broadcast index, with Skv >= Sq so that no row is fully masked. A
-// finfo.min entry and the causal skip give the same probabilities (exactly
-// 0 after exp) for any scores of magnitude below ~1e37. Any other mask is
-// kept as the additive `mask` operand (`where` forms become `where(C, fill,
-// 0)`); an all-zero additive mask is dropped.
+// where(expand(C), 0, -inf)) whose masked positions (fill or
+// -inf/finfo.min-like entries; the other entries exactly 0 for an additive
+// mask) are exactly {(i, j) : j > i + Skv - Sq} for every broadcast index,
+// with Skv >= Sq so that no row is fully masked. A finfo.min entry and the
+// causal skip give the same probabilities (exactly 0 after exp) for any
+// scores of magnitude below ~1e37. Any other mask is kept as the additive
+// `mask` operand (`where` forms become `where(C, fill, 0)`); an all-zero
+// additive mask is dropped.
 //
 // A constant mask that is the causal set plus the keys more than w - 1
 // behind the query becomes `causal = true, window = w`.
