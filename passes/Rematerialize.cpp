@@ -299,17 +299,22 @@ struct RematerializePass : tfc::impl::RematerializeBase<RematerializePass> {
     KernelCost producerCost = model->getCost(producer);
     SmallVector<std::unique_ptr<Candidate>> candidates;
     SmallVector<KernelCost> before, after;
+    // Why no kernel family emits a consumer's candidate (for the report).
+    SmallVector<std::string> refusals;
     bool allEmittable = true;
     for (Operation *consumer : kernelConsumers) {
       candidates.push_back(Candidate::build(producer, consumer));
       before.push_back(model->getCost(consumer));
       after.push_back(KernelCost());
-      const std::unique_ptr<Candidate> &candidate = candidates.back();
-      if (!candidate || !candidate->getGroup()
-                             .classify(epilogues, model->getTarget())
-                             .isEmittable()) {
+      refusals.emplace_back();
+      KernelShape shape;
+      if (candidates.back())
+        shape = candidates.back()->getGroup().classify(epilogues,
+                                                       model->getTarget());
+      if (!shape.isEmittable()) {
         allEmittable = false;
         candidates.back().reset();
+        refusals.back() = shape.reason;
         continue;
       }
       after.back() = model->getCost(candidates.back()->getGroup());
@@ -342,14 +347,15 @@ struct RematerializePass : tfc::impl::RematerializeBase<RematerializePass> {
     }
 
     // 3. The producer stays; consumers that gain on their own take a copy.
-    for (auto [consumer, candidate, b, a] :
-         llvm::zip(kernelConsumers, candidates, before, after)) {
+    for (auto [consumer, candidate, b, a, refusal] :
+         llvm::zip(kernelConsumers, candidates, before, after, refusals)) {
       if (!candidate) {
         if (report)
           llvm::errs() << "tfc-rematerialize: \"" << kindOf(producer) << "\" ("
                        << describeOps(producer) << ") kept for \""
                        << kindOf(consumer)
-                       << "\": no kernel family emits that kernel with it\n";
+                       << "\": no kernel family emits that kernel with it"
+                       << (refusal.empty() ? "" : " (" + refusal + ")") << "\n";
         continue;
       }
       bool pays = seconds(a) < seconds(b) * (1 - 1e-9);
