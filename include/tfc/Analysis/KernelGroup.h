@@ -31,11 +31,13 @@ namespace mlir::tfc {
 bool isPointwiseOp(Operation *op);
 
 /// True for ops that anchor a kernel family of their own (matmul, softmax,
-/// layer_norm, rms_norm, reduce, attention).
+/// layer_norm, rms_norm, reduce, attention); emitFusionKernel
+/// (lib/Conversion/FusionKernels) classifies with it too.
 bool isAnchorOp(Operation *op);
 
 /// True for the pointwise ops that read their input at another position
-/// (expand, reshape, transpose, slice, concat, split, gather, rope).
+/// (expand, reshape, transpose, slice, concat, split, gather, rope); no
+/// kernel family has one in an epilogue (emitFusionKernel checks with it).
 bool isIndexMappingOp(Operation *op);
 
 /// True for ops that never need a kernel: constants, parameters, reshapes.

@@ -19,6 +19,7 @@
 #include "tfc/Conversion/FusionKernels.h"
 
 #include "KernelFamilies.h"
+#include "tfc/Analysis/KernelGroup.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -110,11 +111,6 @@ LogicalResult KernelContext::storeAnchor(OpBuilder &b, Location loc,
                      MutableArrayRef<ElementIndex>(at));
 }
 
-static bool isIndexMapping(Operation *op) {
-  return isa<ExpandOp, ReshapeOp, TransposeOp, SliceOp, ConcatOp, SplitOp,
-             GatherOp, RopeOp>(op);
-}
-
 /// Checks the epilogue of `anchor`: every op that uses its result, directly
 /// or not, is elementwise with the anchor's result shape (so it is computed
 /// at the anchor's own output element), and every fusion result is the
@@ -129,7 +125,7 @@ static LogicalResult verifyEpilogue(FusionOp fusion, Operation *anchor) {
         llvm::none_of(op.getOperands(),
                       [&](Value v) { return derived.contains(v); }))
       continue;
-    if (isIndexMapping(&op))
+    if (isIndexMappingOp(&op))
       return op.emitOpError("has no GPU kernel yet in the epilogue of ")
              << anchor->getName()
              << ": only elementwise ops can follow it in a fusion";
@@ -151,11 +147,6 @@ static LogicalResult verifyEpilogue(FusionOp fusion, Operation *anchor) {
   return success();
 }
 
-static bool isAnchor(Operation *op) {
-  return isa<MatmulOp, SoftmaxOp, LayerNormOp, RmsNormOp, ReduceOp,
-             AttentionOp>(op);
-}
-
 FailureOr<LaunchConfig> mlir::tfc::emitFusionKernel(FusionOp fusion,
                                                     gpu::GPUFuncOp func,
                                                     TargetAttr target) {
@@ -168,7 +159,7 @@ FailureOr<LaunchConfig> mlir::tfc::emitFusionKernel(FusionOp fusion,
   for (Operation &op : body.without_terminator()) {
     if (PointwiseEmitter::isPointwise(&op))
       continue;
-    if (!isAnchor(&op))
+    if (!isAnchorOp(&op))
       return op.emitOpError("has no GPU kernel yet: no kernel family handles "
                             "it inside a tfc.fusion");
     anchors.push_back(&op);
