@@ -480,7 +480,9 @@ def Rematerialize : Pass<"tfc-rematerialize", "::mlir::func::FuncOp"> {
     the producer plus the consumers as they are: bytes saved (the write and
     the reads of the shared value) outweigh the inputs each copy reads and
     the FLOPs it adds. A consumer no kernel family could emit with the copy
-    keeps reading the value. When some consumer keeps it (or the function
+    keeps reading the value; so does a tensor-core matmul or flash attention
+    that would read the copy as lhs/rhs or q/k/v, which those families load
+    only from memory (`tfc/Analysis/KernelFamilyRules.h`). When some consumer keeps it (or the function
     returns it), the producer stays, and a consumer takes a copy only when
     that alone makes it faster (e.g. a broadcast of a small operand). Runs
     after `tfc-fuse`; every decision is printed with `report`.
