@@ -75,6 +75,9 @@ artifact)
   compile_seed handmade handmade_mlp_ln_softmax
   TFC_SEED_EXTRA=" external-weights-file=weights.safetensors" \
     compile_seed gpt2_external gpt2_style_min.ts17 --weights=external
+  # bf16 on sm_90a: wgmma matmuls with tensor-map arguments (format v5).
+  TFC_SEED_EXTRA=" precision=bf16 external-weights-file=weights.safetensors" \
+    compile_seed gpt2_tensor_maps gpt2_style_min.ts17 --weights=external
   max_len=131072
   : >"$work/dict"
   ;;
