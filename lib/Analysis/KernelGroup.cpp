@@ -117,14 +117,15 @@ bool KernelGroup::isReadFromMemory(Value operand) const {
 
 /// The name of `anchor`'s operand `index` as the op declares it.
 static std::string getOperandName(Operation *anchor, unsigned index) {
+  OpOperand *operand = &anchor->getOpOperand(index);
   if (auto matmul = dyn_cast<MatmulOp>(anchor))
-    return index == 0 ? "lhs" : "rhs";
+    return operand == &matmul.getLhsMutable() ? "lhs" : "rhs";
   if (auto attention = dyn_cast<AttentionOp>(anchor)) {
-    if (&attention->getOpOperand(index) == &attention.getQueryMutable())
+    if (operand == &attention.getQueryMutable())
       return "query";
-    if (&attention->getOpOperand(index) == &attention.getKeyMutable())
+    if (operand == &attention.getKeyMutable())
       return "key";
-    if (&attention->getOpOperand(index) == &attention.getValueMutable())
+    if (operand == &attention.getValueMutable())
       return "value";
   }
   return "operand " + std::to_string(index);
