@@ -69,7 +69,7 @@ reference::executeRanks(ArrayRef<func::FuncOp> funcs, ArrayRef<Tensor> inputs) {
              << rank << ": function '" << func.getSymName() << "' takes "
              << block.getNumArguments() << " arguments but " << inputs.size()
              << " inputs were given";
-    RankState state{&block, block.begin(), {}};
+    RankState state{&block, block.begin(), llvm::DenseMap<Value, Tensor>()};
     for (auto [i, pair] :
          llvm::enumerate(llvm::zip(block.getArguments(), inputs))) {
       auto [arg, tensor] = pair;
@@ -108,7 +108,7 @@ reference::executeRanks(ArrayRef<func::FuncOp> funcs, ArrayRef<Tensor> inputs) {
       return results;
     }
     auto reduce = cast<AllReduceOp>(first);
-    if (reduce.getRanks() != ranks)
+    if (static_cast<int64_t>(reduce.getRanks()) != ranks)
       return reduce.emitOpError("sums over ")
              << reduce.getRanks() << " ranks but " << ranks
              << " rank programs are being run";
