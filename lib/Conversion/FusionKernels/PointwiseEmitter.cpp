@@ -12,8 +12,11 @@
 #include "IndexingUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -45,6 +48,26 @@ Value mlir::tfc::toStorageType(OpBuilder &b, Location loc, Value computed,
 Value mlir::tfc::floatConstant(OpBuilder &b, Location loc, Type type,
                                double value) {
   return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, value));
+}
+
+std::pair<Value, Value> mlir::tfc::mergeOnline(OpBuilder &b, Location loc,
+                                           Value max, Value sum,
+                                           Value otherMax, Value otherSum) {
+  Type t = max.getType();
+  Value newMax = arith::MaximumFOp::create(b, loc, max, otherMax);
+  Value isNegInf = arith::CmpFOp::create(
+      b, loc, arith::CmpFPredicate::OEQ, newMax,
+      floatConstant(b, loc, t, -std::numeric_limits<double>::infinity()));
+  Value pivot = arith::SelectOp::create(b, loc, isNegInf,
+                                        floatConstant(b, loc, t, 0.0), newMax);
+  auto rescaled = [&](Value m, Value s) -> Value {
+    return arith::MulFOp::create(
+        b, loc, s,
+        math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, m, pivot)));
+  };
+  Value newSum = arith::AddFOp::create(b, loc, rescaled(max, sum),
+                                       rescaled(otherMax, otherSum));
+  return {newMax, newSum};
 }
 
 //===----------------------------------------------------------------------===//

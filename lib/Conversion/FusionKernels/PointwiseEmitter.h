@@ -51,6 +51,12 @@ Value convertScalar(OpBuilder &b, Location loc, Value x, Type from, Type to);
 /// A float constant of float type `type`.
 Value floatConstant(OpBuilder &b, Location loc, Type type, double value);
 
+/// Merges two running (max, sum) pairs of the online softmax: each sum is
+/// rescaled by exp(its max - the new max), against a finite pivot so that a
+/// state that has seen only -inf stays (-inf, 0).
+std::pair<Value, Value> mergeOnline(OpBuilder &b, Location loc, Value max,
+                                    Value sum, Value otherMax, Value otherSum);
+
 //===----------------------------------------------------------------------===//
 // Element positions
 //===----------------------------------------------------------------------===//

@@ -103,28 +103,6 @@ static Value reduceOverRow(OpBuilder &b, Location loc, RowState &row,
   return result;
 }
 
-/// Merges two running (max, sum) pairs of an online softmax: each sum is
-/// rescaled by exp(its max - the new max), against a finite pivot so that
-/// pairs that have seen only -inf stay (-inf, 0).
-static std::pair<Value, Value> mergeOnline(OpBuilder &b, Location loc,
-                                           Value max, Value sum, Value otherMax,
-                                           Value otherSum) {
-  Type t = max.getType();
-  Value newMax = arith::MaximumFOp::create(b, loc, max, otherMax);
-  Value isNegInf = arith::CmpFOp::create(
-      b, loc, arith::CmpFPredicate::OEQ, newMax,
-      floatConstant(b, loc, t, -std::numeric_limits<double>::infinity()));
-  Value pivot = arith::SelectOp::create(b, loc, isNegInf,
-                                        floatConstant(b, loc, t, 0.0), newMax);
-  auto rescaled = [&](Value m, Value s) -> Value {
-    return arith::MulFOp::create(
-        b, loc, s,
-        math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, m, pivot)));
-  };
-  return {newMax, arith::AddFOp::create(b, loc, rescaled(max, sum),
-                                        rescaled(otherMax, otherSum))};
-}
-
 /// The online softmax's (max, sum) pair merged over the threads of a row:
 /// xor shuffles in the warp, then, for rows wider than a warp, one slot
 /// pair per warp in workgroup memory (a single barrier).

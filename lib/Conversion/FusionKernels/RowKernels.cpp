@@ -153,29 +153,6 @@ static LaunchConfig rowLaunch(KernelContext &ctx, int64_t rows,
 // Softmax
 //===----------------------------------------------------------------------===//
 
-/// Merges two running (max, sum) pairs of the online softmax: each sum is
-/// rescaled by exp(its max - the new max). Exponents are taken against a finite
-/// pivot, so a state that has seen only -inf stays (-inf, 0).
-static std::pair<Value, Value> mergeOnline(OpBuilder &b, Location loc,
-                                           Value max, Value sum,
-                                           Value otherMax, Value otherSum) {
-  Type t = max.getType();
-  Value newMax = arith::MaximumFOp::create(b, loc, max, otherMax);
-  Value isNegInf = arith::CmpFOp::create(
-      b, loc, arith::CmpFPredicate::OEQ, newMax,
-      floatConstant(b, loc, t, -std::numeric_limits<double>::infinity()));
-  Value pivot = arith::SelectOp::create(b, loc, isNegInf,
-                                        floatConstant(b, loc, t, 0.0), newMax);
-  auto rescaled = [&](Value m, Value s) -> Value {
-    return arith::MulFOp::create(
-        b, loc, s,
-        math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, m, pivot)));
-  };
-  Value newSum = arith::AddFOp::create(b, loc, rescaled(max, sum),
-                                       rescaled(otherMax, otherSum));
-  return {newMax, newSum};
-}
-
 /// The row's maximum and sum of exp(x - maximum) in one pass over the row
 /// (the online form): each thread folds its elements into a running pair,
 /// warps merge pairs with xor shuffles, then every thread merges the
