@@ -103,6 +103,36 @@ FailureOr<Tensor> evaluateRope(RopeOp op, const Tensor &input,
 /// two).
 SmallVector<double> alibiSlopes(int64_t numHeads);
 
+/// The operands of one tfc.attention and the score of each (query, key)
+/// pair, shared by the two-pass reference (Matrix.cpp) and the flash-form
+/// reference (OnlineForms.cpp) so that both apply the same scale, masks and
+/// ALiBi bias.
+class AttentionScores {
+public:
+  AttentionScores(AttentionOp op, const Tensor &query, const Tensor &key,
+                  const Tensor &value, const Tensor *mask);
+
+  /// The score of query row `i` of head `h` against key `j`, or -inf when
+  /// the causal or sliding-window mask hides the key.
+  double score(int64_t b, int64_t h, int64_t i, int64_t j) const;
+  /// The value row of key `j` seen by head `h` (GQA: heads of a group share
+  /// one key/value head).
+  const double *valueRow(int64_t b, int64_t h, int64_t j) const;
+
+  int64_t batch, heads, kvHeads, group, sq, skv, d, dv;
+  bool causal;
+  int64_t window;
+  /// Query row i sits at position i + shift among the keys.
+  int64_t shift;
+
+private:
+  const Tensor &query, &key, &value;
+  const Tensor *mask;
+  double scale;
+  SmallVector<double> slopes;
+  SmallVector<int64_t> maskStrides;
+};
+
 //===----------------------------------------------------------------------===//
 // fp8 ops (Quantized.cpp)
 //===----------------------------------------------------------------------===//

@@ -108,79 +108,95 @@ SmallVector<double> reference::alibiSlopes(int64_t numHeads) {
   return slopes;
 }
 
+reference::AttentionScores::AttentionScores(AttentionOp op, const Tensor &query,
+                                 const Tensor &key, const Tensor &value,
+                                 const Tensor *mask)
+    : query(query), key(key), value(value), mask(mask) {
+  ArrayRef<int64_t> q = query.getShape(), kv = key.getShape();
+  batch = q[0];
+  heads = q[1];
+  sq = q[2];
+  d = q[3];
+  kvHeads = kv[1];
+  skv = kv[2];
+  dv = value.getShape()[3];
+  group = heads / kvHeads;
+  scale = op.getScale().convertToDouble();
+  causal = op.getCausal();
+  window = op.getWindow();
+  shift = skv - sq;
+  if (op.getAlibi())
+    slopes = alibiSlopes(heads);
+  if (mask)
+    maskStrides = broadcastStrides(mask->getShape(), {batch, heads, sq, skv});
+}
+
+double reference::AttentionScores::score(int64_t b, int64_t h, int64_t i,
+                              int64_t j) const {
+  int64_t pos = i + shift;
+  if ((causal && j > pos) || (window > 0 && j < pos - (window - 1)))
+    return -INFINITY;
+  const double *qRow = query.floats.data() + ((b * heads + h) * sq + i) * d;
+  const double *kRow =
+      key.floats.data() + ((b * kvHeads + h / group) * skv + j) * d;
+  double s = 0;
+  for (int64_t p = 0; p < d; ++p)
+    s += qRow[p] * kRow[p];
+  s *= scale;
+  if (mask)
+    s += mask->floats[b * maskStrides[0] + h * maskStrides[1] +
+                      i * maskStrides[2] + j * maskStrides[3]];
+  // Relative to the query's position; the row constant -slope * pos does
+  // not change the softmax.
+  if (!slopes.empty())
+    s += slopes[h] * static_cast<double>(j - pos);
+  return s;
+}
+
+const double *reference::AttentionScores::valueRow(int64_t b, int64_t h,
+                                        int64_t j) const {
+  return value.floats.data() + ((b * kvHeads + h / group) * skv + j) * dv;
+}
+
 FailureOr<Tensor> reference::evaluateAttention(AttentionOp op,
                                                const Tensor &query,
                                                const Tensor &key,
                                                const Tensor &value,
                                                const Tensor *mask) {
-  RankedTensorType type = resultType(op);
-  Tensor result(type);
-  ArrayRef<int64_t> q = query.getShape(), kv = key.getShape();
-  int64_t batch = q[0], heads = q[1], sq = q[2], d = q[3];
-  int64_t kvHeads = kv[1], skv = kv[2], dv = value.getShape()[3];
-  int64_t group = heads / kvHeads;
-  double scale = op.getScale().convertToDouble();
-  bool causal = op.getCausal();
-  int64_t window = op.getWindow();
-  // Query row i sits at absolute position i + (Skv - Sq) among the keys.
-  int64_t shift = skv - sq;
-  SmallVector<double> slopes;
-  if (op.getAlibi())
-    slopes = alibiSlopes(heads);
-  SmallVector<int64_t> maskStrides;
-  if (mask)
-    maskStrides = broadcastStrides(mask->getShape(), {batch, heads, sq, skv});
-
-  std::vector<double> scores(skv);
-  std::vector<char> live(skv);
-  for (int64_t b = 0; b < batch; ++b) {
-    for (int64_t h = 0; h < heads; ++h) {
-      int64_t hk = h / group;
-      const double *kBase = key.floats.data() + (b * kvHeads + hk) * skv * d;
-      const double *vBase =
-          value.floats.data() + (b * kvHeads + hk) * skv * dv;
-      for (int64_t i = 0; i < sq; ++i) {
-        const double *qRow = query.floats.data() + ((b * heads + h) * sq + i) * d;
-        int64_t pos = i + shift;
+  Tensor result(resultType(op));
+  AttentionScores a(op, query, key, value, mask);
+  std::vector<double> scores(a.skv);
+  // Keys with a score of -inf (masked) take no part, as in the flash form.
+  std::vector<char> live(a.skv);
+  for (int64_t b = 0; b < a.batch; ++b) {
+    for (int64_t h = 0; h < a.heads; ++h) {
+      for (int64_t i = 0; i < a.sq; ++i) {
         double max = -INFINITY;
-        for (int64_t j = 0; j < skv; ++j) {
-          bool masked = (causal && j > pos) ||
-                        (window > 0 && j < pos - (window - 1));
-          live[j] = !masked;
-          if (masked)
-            continue;
-          double s = 0;
-          for (int64_t p = 0; p < d; ++p)
-            s += qRow[p] * kBase[j * d + p];
-          s *= scale;
-          if (mask)
-            s += mask->floats[b * maskStrides[0] + h * maskStrides[1] +
-                              i * maskStrides[2] + j * maskStrides[3]];
-          // Relative to the query's position; the row constant
-          // -slope * pos does not change the softmax.
-          if (!slopes.empty())
-            s += slopes[h] * static_cast<double>(j - pos);
-          scores[j] = s;
-          max = std::max(max, s);
+        for (int64_t j = 0; j < a.skv; ++j) {
+          scores[j] = a.score(b, h, i, j);
+          live[j] = scores[j] != -INFINITY;
+          max = std::max(max, scores[j]);
         }
-        double *out = result.floats.data() + ((b * heads + h) * sq + i) * dv;
+        double *out =
+            result.floats.data() + ((b * a.heads + h) * a.sq + i) * a.dv;
         // A row with every key masked (or all scores -inf) gives zeros, as
         // flash attention kernels do.
         if (max == -INFINITY)
           continue;
         double sum = 0;
-        for (int64_t j = 0; j < skv; ++j) {
+        for (int64_t j = 0; j < a.skv; ++j) {
           if (!live[j])
             continue;
           scores[j] = std::exp(scores[j] - max);
           sum += scores[j];
         }
-        for (int64_t j = 0; j < skv; ++j) {
+        for (int64_t j = 0; j < a.skv; ++j) {
           if (!live[j])
             continue;
           double p = scores[j] / sum;
-          for (int64_t e = 0; e < dv; ++e)
-            out[e] += p * vBase[j * dv + e];
+          const double *vRow = a.valueRow(b, h, j);
+          for (int64_t e = 0; e < a.dv; ++e)
+            out[e] += p * vRow[e];
         }
       }
     }

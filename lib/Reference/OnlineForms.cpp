@@ -94,23 +94,12 @@ FailureOr<Tensor> reference::evaluateFlashAttention(AttentionOp op,
     blockQ = tile[0];
     blockKV = tile[1];
   }
-  RankedTensorType type = resultType(op);
-  Tensor result(type);
-  ArrayRef<int64_t> q = query.getShape(), kv = key.getShape();
-  int64_t batch = q[0], heads = q[1], sq = q[2], d = q[3];
-  int64_t kvHeads = kv[1], skv = kv[2], dv = value.getShape()[3];
-  int64_t group = heads / kvHeads;
-  double scale = op.getScale().convertToDouble();
-  bool causal = op.getCausal();
-  int64_t window = op.getWindow();
-  // Query row i sits at position i + shift among the keys.
-  int64_t shift = skv - sq;
-  SmallVector<double> slopes;
-  if (op.getAlibi())
-    slopes = alibiSlopes(heads);
-  SmallVector<int64_t> maskStrides;
-  if (mask)
-    maskStrides = broadcastStrides(mask->getShape(), {batch, heads, sq, skv});
+  Tensor result(resultType(op));
+  AttentionScores a(op, query, key, value, mask);
+  int64_t batch = a.batch, heads = a.heads, kvHeads = a.kvHeads;
+  int64_t group = a.group, sq = a.sq, skv = a.skv, dv = a.dv;
+  int64_t shift = a.shift, window = a.window;
+  bool causal = a.causal;
   // Tiles longer than the sequences behave as tiles of their length.
   blockQ = std::min(blockQ, std::max<int64_t>(sq, 1));
   blockKV = std::min(blockKV, std::max<int64_t>(skv, 1));
@@ -123,8 +112,6 @@ FailureOr<Tensor> reference::evaluateFlashAttention(AttentionOp op,
   std::vector<double> scores(blockKV);
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t hk = 0; hk < kvHeads; ++hk) {
-      const double *kBase = key.floats.data() + (b * kvHeads + hk) * skv * d;
-      const double *vBase = value.floats.data() + (b * kvHeads + hk) * skv * dv;
       for (int64_t i0 = 0; i0 < sq; i0 += blockQ) {
         int64_t i1 = std::min(sq, i0 + blockQ);
         std::fill(rows.begin(), rows.end(), RunningSoftmax());
@@ -145,27 +132,10 @@ FailureOr<Tensor> reference::evaluateFlashAttention(AttentionOp op,
           for (int64_t g = 0; g < group; ++g) {
             int64_t h = hk * group + g;
             for (int64_t i = i0; i < i1; ++i) {
-              const double *qRow =
-                  query.floats.data() + ((b * heads + h) * sq + i) * d;
-              int64_t pos = i + shift;
               double tileMax = -INFINITY;
               for (int64_t j = j0; j < j1; ++j) {
-                double &s = scores[j - j0];
-                if ((causal && j > pos) ||
-                    (window > 0 && j < pos - (window - 1))) {
-                  s = -INFINITY;
-                  continue;
-                }
-                s = 0;
-                for (int64_t p = 0; p < d; ++p)
-                  s += qRow[p] * kBase[j * d + p];
-                s *= scale;
-                if (mask)
-                  s += mask->floats[b * maskStrides[0] + h * maskStrides[1] +
-                                    i * maskStrides[2] + j * maskStrides[3]];
-                if (!slopes.empty())
-                  s += slopes[h] * static_cast<double>(j - pos);
-                tileMax = std::max(tileMax, s);
+                scores[j - j0] = a.score(b, h, i, j);
+                tileMax = std::max(tileMax, scores[j - j0]);
               }
               int64_t r = g * blockQ + (i - i0);
               RunningSoftmax &row = rows[r];
@@ -180,8 +150,9 @@ FailureOr<Tensor> reference::evaluateFlashAttention(AttentionOp op,
                   continue;
                 double p = std::exp(scores[j - j0] - row.max);
                 row.sum += p;
+                const double *vRow = a.valueRow(b, h, j);
                 for (int64_t e = 0; e < dv; ++e)
-                  out[e] += p * vBase[j * dv + e];
+                  out[e] += p * vRow[e];
               }
             }
           }
