@@ -18,7 +18,10 @@
 //      - PretransposeMatmulWeight: a matmul that reads an inline rank-2
 //        weight transposed, and is that weight's only reader, gets the
 //        weight transposed at compile time, so consecutive threads read
-//        consecutive columns.
+//        consecutive columns;
+//      - HoistNarrowingCast: cast(reshape(x)) -> reshape(cast(x)) (and
+//        transpose alike) for a cast to fewer bits, so the cast joins x's
+//        producer kernel (tfc-lower-precision applies it to its own casts).
 //   2. PackSharedInputProjections: matmuls that read the same activation
 //      with inline rank-2 weights (Q/K/V, gate/up) become one matmul with
 //      the weights concatenated at compile time, followed by a tfc.split.
@@ -57,7 +60,7 @@ namespace {
 struct LayoutTally {
   int64_t transposesFolded = 0, transposesToReshape = 0, chainsCancelled = 0,
           weightsPretransposed = 0, matmulsPacked = 0, biasesPacked = 0,
-          packs = 0;
+          packs = 0, castsHoisted = 0;
 };
 
 //===----------------------------------------------------------------------===//
@@ -209,6 +212,54 @@ struct TransposeOfUnitDimsToReshape : OpRewritePattern<TransposeOp> {
   }
 
   LayoutTally &tally;
+};
+
+/// cast(reshape(x)) -> reshape(cast(x)) and cast(transpose(x)) ->
+/// transpose(cast(x)) for a narrowing cast (fewer bits per element), when
+/// the cast is the shape op's only reader. A cast converts each element
+/// alone, so moving elements before or after it gives the same tensor; the
+/// shape op then moves fewer bytes, and the cast sits right behind x's
+/// producer, whose kernel epilogue absorbs it (with keep-residual-f32 every
+/// f32 norm reached its bf16 matmul through reshape -> cast, a cast kernel
+/// of its own). A widening cast stays: it fuses into its consumer.
+struct HoistNarrowingCast : OpRewritePattern<CastOp> {
+  HoistNarrowingCast(MLIRContext *context, int64_t *hoisted)
+      : OpRewritePattern(context), hoisted(hoisted) {}
+
+  LogicalResult matchAndRewrite(CastOp op,
+                                PatternRewriter &rewriter) const override {
+    Operation *shapeOp = op.getInput().getDefiningOp();
+    if (!isa_and_present<ReshapeOp, TransposeOp>(shapeOp))
+      return rewriter.notifyMatchFailure(op, "input is not a reshape or "
+                                             "transpose");
+    if (!shapeOp->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "the shape op has other readers");
+    auto from = dyn_cast<RankedTensorType>(op.getInput().getType());
+    auto to = dyn_cast<RankedTensorType>(op.getType());
+    auto source = dyn_cast<RankedTensorType>(shapeOp->getOperand(0).getType());
+    if (!from || !to || !source || !from.getElementType().isIntOrFloat() ||
+        !to.getElementType().isIntOrFloat())
+      return rewriter.notifyMatchFailure(op, "not a ranked int/float cast");
+    if (to.getElementType().getIntOrFloatBitWidth() >=
+        from.getElementType().getIntOrFloatBitWidth())
+      return rewriter.notifyMatchFailure(op, "not a narrowing cast");
+    auto narrowed =
+        CastOp::create(rewriter, op.getLoc(),
+                       source.clone(to.getElementType()),
+                       shapeOp->getOperand(0));
+    Value moved;
+    if (auto transpose = dyn_cast<TransposeOp>(shapeOp))
+      moved = TransposeOp::create(rewriter, transpose.getLoc(), to, narrowed,
+                                  transpose.getPermutationAttr());
+    else
+      moved = ReshapeOp::create(rewriter, shapeOp->getLoc(), to, narrowed);
+    rewriter.replaceOp(op, moved);
+    if (hoisted)
+      ++*hoisted;
+    return success();
+  }
+
+  int64_t *hoisted;
 };
 
 /// The largest tensor whose element order CancelReshapeTransposeChain
@@ -567,6 +618,7 @@ struct CanonicalizeLayoutPass
     patterns.add<FoldTransposeIntoMatmul, TransposeOfUnitDimsToReshape,
                  CancelReshapeTransposeChain, PretransposeMatmulWeight>(
         context, tally);
+    patterns.add<HoistNarrowingCast>(context, &tally.castsHoisted);
     if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
       func.emitError("tfc-canonicalize-layout did not converge");
       return signalPassFailure();
@@ -588,8 +640,15 @@ struct CanonicalizeLayoutPass
           << tally.chainsCancelled << " reshape/transpose chains cancelled, "
           << tally.weightsPretransposed << " weights pre-transposed, "
           << tally.matmulsPacked << " matmuls packed into " << tally.packs
-          << " (" << tally.biasesPacked << " bias adds packed with them)";
+          << " (" << tally.biasesPacked << " bias adds packed with them), "
+          << tally.castsHoisted << " narrowing casts hoisted above "
+          << "reshapes/transposes";
   }
 };
 
 } // namespace
+
+void mlir::tfc::populateHoistNarrowingCastPatterns(RewritePatternSet &patterns,
+                                                   int64_t *hoisted) {
+  patterns.add<HoistNarrowingCast>(patterns.getContext(), hoisted);
+}

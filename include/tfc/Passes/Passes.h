@@ -22,6 +22,13 @@ namespace mlir::tfc {
 inline constexpr llvm::StringLiteral kStoredElementTypeAttr =
     "tfc.stored_element_type";
 
+/// Adds HoistNarrowingCast (tfc-canonicalize-layout): cast(reshape(x)) ->
+/// reshape(cast(x)) and cast(transpose(x)) -> transpose(cast(x)) when the
+/// cast narrows and is the shape op's only reader. `hoisted`, if given,
+/// counts the rewrites.
+void populateHoistNarrowingCastPatterns(RewritePatternSet &patterns,
+                                        int64_t *hoisted = nullptr);
+
 #define GEN_PASS_DECL
 #include "tfc/Passes/Passes.h.inc"
 
