@@ -4,8 +4,9 @@
 // the kernels' PTX and the planned host launch program) into the artifact
 // that the runtime loads. The format and its writer are shared with the
 // runtime (runtime/include/tfc/ArtifactWriter.h); this pass only maps MLIR
-// values to the writer's buffer references, and builds a cubin with ptxas
-// when the CUDA toolkit is present.
+// values to the writer's buffer references, carries each launch's predicted
+// bytes and FLOPs (tfc.cost) for roofline reports, and builds a cubin with
+// ptxas when the CUDA toolkit is present.
 //
 //===----------------------------------------------------------------------===//
 
@@ -57,6 +58,36 @@ static std::optional<artifact::DType> toDType(Type type) {
   if (type.isInteger(1))
     return artifact::DType::Bool;
   return std::nullopt;
+}
+
+/// A launch's tfc.cost (tfc-lower-fusions-to-kernels) as the artifact's
+/// launch cost; failure when a field is missing or out of range.
+static FailureOr<artifact::LaunchCost> toLaunchCost(DictionaryAttr cost) {
+  auto family = cost.getAs<StringAttr>("family");
+  auto name = cost.getAs<StringAttr>("name");
+  auto bytes = cost.getAs<IntegerAttr>("hbm_bytes");
+  auto vector = cost.getAs<FloatAttr>("vector_flops");
+  auto matrix = cost.getAs<FloatAttr>("matrix_flops");
+  if (!family || family.getValue().empty() || !name || !bytes ||
+      bytes.getInt() <= 0 || !vector || !matrix ||
+      !(vector.getValueAsDouble() >= 0) || !(matrix.getValueAsDouble() >= 0) ||
+      vector.getValueAsDouble() >= 1e19 || matrix.getValueAsDouble() >= 1e19)
+    return failure();
+  artifact::LaunchCost out;
+  out.family = family.str();
+  out.name = name.str();
+  out.hbmBytes = bytes.getInt();
+  out.vectorFlops = static_cast<uint64_t>(vector.getValueAsDouble() + 0.5);
+  out.matrixFlops = static_cast<uint64_t>(matrix.getValueAsDouble() + 0.5);
+  if (out.matrixFlops > 0) {
+    auto type = cost.getAs<TypeAttr>("matrix_type");
+    std::optional<artifact::DType> dtype =
+        type ? toDType(type.getValue()) : std::nullopt;
+    if (!dtype)
+      return failure();
+    out.matrixDtype = *dtype;
+  }
+  return out;
 }
 
 /// The bytes of an elements attribute in C order (i1 as one byte each).
@@ -557,8 +588,18 @@ LogicalResult SerializeArtifactPass::serialize() {
                  << " is not a buffer of the launch program";
         args.push_back(artifact::KernelArg::buffer(found->second));
       }
-      writer.addKernelLaunch(found->second, {*gx, *gy, *gz}, {*bx, *by, *bz},
-                             smem, std::move(args));
+      uint32_t launchIndex =
+          writer.addKernelLaunch(found->second, {*gx, *gy, *gz},
+                                 {*bx, *by, *bz}, smem, std::move(args));
+      if (auto cost = launch->getAttrOfType<DictionaryAttr>(kLaunchCostAttr)) {
+        FailureOr<artifact::LaunchCost> decoded = toLaunchCost(cost);
+        if (failed(decoded))
+          return launch.emitOpError()
+                 << "has a malformed '" << kLaunchCostAttr << "' " << cost
+                 << "; expected {family, name, hbm_bytes > 0, vector_flops, "
+                    "matrix_flops >= 0[, matrix_type]}";
+        writer.setLaunchCost(launchIndex, std::move(*decoded));
+      }
       continue;
     }
     return op.emitOpError() << "cannot be serialized into an artifact: the "

@@ -29,6 +29,7 @@ using artifact::DType;
 using artifact::ImageFormat;
 using artifact::KernelArg;
 using artifact::KernelSpec;
+using artifact::LaunchCost;
 using artifact::LaunchKind;
 using artifact::LaunchSpec;
 using artifact::TensorSpec;
@@ -96,6 +97,9 @@ public:
   std::vector<LoadedTensor> outputs;
   std::vector<LoadedWeight> weights;
   std::vector<LaunchSpec> launches;
+  /// Format version 6: every launch's `cost` holds the compiler's
+  /// prediction (LAUNCH_COSTS section); false for older artifacts.
+  bool hasLaunchCosts = false;
 
   /// Byte size of the buffer a reference points into (kind and index must
   /// have been validated).

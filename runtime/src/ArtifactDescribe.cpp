@@ -157,6 +157,19 @@ std::string describeArtifact(const Artifact &artifact) {
     for (size_t j = 0; j < launch.args.size(); ++j)
       os << (j ? ", " : "") << argString(artifact, launch.args[j]);
     os << ")\n";
+    // Format version 6: the compiler's prediction, for roofline reports.
+    const LaunchCost &cost = launch.cost;
+    if (!cost.family.empty()) {
+      os << "      predicted: " << cost.family;
+      if (!cost.name.empty())
+        os << " '" << cost.name << "'";
+      os << ", " << cost.hbmBytes << " HBM bytes, " << cost.flops()
+         << " FLOPs";
+      if (cost.matrixFlops)
+        os << " (" << cost.matrixFlops << " on tensor cores in "
+           << artifact::dtypeName(cost.matrixDtype) << ")";
+      os << "\n";
+    }
   }
   return os.str();
 }

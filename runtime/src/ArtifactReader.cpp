@@ -26,7 +26,7 @@ namespace {
 const char *const sectionNames[TFCM_SECTION_COUNT] = {
     "meta",   "strings",    "modules",    "images", "kernels",
     "inputs", "outputs",    "weights",    "dims",   "launches",
-    "args",   "image data", "weight data"};
+    "args",   "image data", "weight data", "launch costs"};
 
 /// Record size of each section; 1 for byte sections.
 const uint64_t recordSizes[TFCM_SECTION_COUNT] = {sizeof(tfcmMeta),
@@ -41,7 +41,8 @@ const uint64_t recordSizes[TFCM_SECTION_COUNT] = {sizeof(tfcmMeta),
                                                   sizeof(tfcmLaunch),
                                                   sizeof(tfcmArg),
                                                   1,
-                                                  1};
+                                                  1,
+                                                  sizeof(tfcmLaunchCost)};
 
 std::string hex(uint64_t value) {
   std::ostringstream os;
@@ -216,23 +217,25 @@ Status decodeHeader(Artifact &artifact) {
                      hex(header.checksum), ", the content hashes to ",
                      hex(checksum), "; the file is corrupt");
   artifact.checksum = checksum;
-  if (header.sectionCount != TFCM_SECTION_COUNT)
+  if (header.sectionCount != tfcmSectionCount(header.version))
     return makeError(TFC_ERROR_INVALID_ARTIFACT, "header declares ",
                      header.sectionCount, " sections; format version ",
-                     header.version, " has ", TFCM_SECTION_COUNT);
+                     header.version, " has ",
+                     tfcmSectionCount(header.version));
   if (header.reserved != 0)
     return RecordReader::reservedError("header", header.reserved);
-  if (size < TFCM_SECTION_TABLE_END)
-    return makeError(
-        TFC_ERROR_TRUNCATED, "artifact is truncated: the file has ", size,
-        " bytes; the header and section table need ", TFCM_SECTION_TABLE_END);
+  uint64_t tableEnd = tfcmSectionTableEnd(header.version);
+  if (size < tableEnd)
+    return makeError(TFC_ERROR_TRUNCATED,
+                     "artifact is truncated: the file has ", size,
+                     " bytes; the header and section table need ", tableEnd);
   return Status::success();
 }
 
 Status decodeSectionTable(Artifact &artifact) {
   uint64_t fileSize = artifact.bytes.size();
-  uint64_t previousEnd = TFCM_SECTION_TABLE_END;
-  for (uint32_t i = 0; i < TFCM_SECTION_COUNT; ++i) {
+  uint64_t previousEnd = tfcmSectionTableEnd(artifact.version);
+  for (uint32_t i = 0, e = tfcmSectionCount(artifact.version); i < e; ++i) {
     tfcmSection entry;
     std::memcpy(&entry,
                 artifact.bytes.data() + TFCM_HEADER_SIZE +
@@ -405,6 +408,36 @@ Status decodeLaunches(const RecordReader &reader, Artifact &artifact) {
   return Status::success();
 }
 
+/// The LAUNCH_COSTS section (format version 6): none, or one record per
+/// launch, stored in each launch's `cost`.
+Status decodeLaunchCosts(const RecordReader &reader, Artifact &artifact) {
+  uint64_t count = reader.count(TFCM_SECTION_LAUNCH_COSTS);
+  if (count == 0)
+    return Status::success();
+  if (count != artifact.launches.size())
+    return makeError(TFC_ERROR_INVALID_ARTIFACT, "the launch costs section has ",
+                     count, " records; the artifact has ",
+                     artifact.launches.size(),
+                     " launches (it must have one per launch, or none)");
+  for (uint64_t i = 0; i < count; ++i) {
+    auto record = reader.read<tfcmLaunchCost>(TFCM_SECTION_LAUNCH_COSTS, i);
+    std::string label = concat("launch ", i, " cost");
+    if (record.reserved != 0)
+      return RecordReader::reservedError(label, record.reserved);
+    artifact::LaunchCost &cost = artifact.launches[i].cost;
+    TFC_RETURN_IF_ERROR(
+        reader.readString(record.name, label + " name", cost.name));
+    TFC_RETURN_IF_ERROR(
+        reader.readString(record.family, label + " family", cost.family));
+    cost.hbmBytes = record.hbmBytes;
+    cost.vectorFlops = record.vectorFlops;
+    cost.matrixFlops = record.matrixFlops;
+    cost.matrixDtype = static_cast<DType>(record.matrixDtype);
+  }
+  artifact.hasLaunchCosts = true;
+  return Status::success();
+}
+
 } // namespace
 
 Status decodeArtifact(Artifact &artifact) {
@@ -429,7 +462,8 @@ Status decodeArtifact(Artifact &artifact) {
   TFC_RETURN_IF_ERROR(
       decodeTensors(reader, TFCM_SECTION_OUTPUTS, "output", artifact.outputs));
   TFC_RETURN_IF_ERROR(decodeWeights(reader, artifact));
-  return decodeLaunches(reader, artifact);
+  TFC_RETURN_IF_ERROR(decodeLaunches(reader, artifact));
+  return decodeLaunchCosts(reader, artifact);
 }
 
 Status loadArtifact(std::vector<uint8_t> bytes, std::string baseDir,

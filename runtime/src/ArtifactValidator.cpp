@@ -484,10 +484,46 @@ Status checkAllReduce(const Artifact &artifact, const LaunchSpec &launch,
   return Status::success();
 }
 
+/// The compiler's prediction of a launch (format version 6): a matrix
+/// dtype exactly when there are matrix FLOPs, FLOPs only on kernels, and a
+/// family on every priced kernel, whose traffic is not zero.
+Status checkLaunchCost(const LaunchSpec &launch, const std::string &label) {
+  const LaunchCost &cost = launch.cost;
+  if (cost.matrixDtype != DType(0) &&
+      !tfcmDTypeName(static_cast<uint32_t>(cost.matrixDtype)))
+    return invalid(concat(label, ": cost matrix dtype ",
+                          uint32_t(cost.matrixDtype), " is not a dtype"));
+  if ((cost.matrixFlops != 0) != (cost.matrixDtype != DType(0)))
+    return invalid(concat(label, ": cost has ", cost.matrixFlops,
+                          " matrix FLOPs and matrix dtype ",
+                          uint32_t(cost.matrixDtype),
+                          "; a dtype is given exactly when there are matrix "
+                          "FLOPs"));
+  if (launch.kind != LaunchKind::Kernel) {
+    if (cost.flops() != 0 || !cost.family.empty())
+      return invalid(concat(label, ": cost has ", cost.flops(),
+                            " FLOPs and family '", cost.family,
+                            "'; only kernel launches compute"));
+    return Status::success();
+  }
+  if (cost.family.empty() && (cost.flops() != 0 || cost.hbmBytes != 0))
+    return invalid(concat(label, ": cost has ", cost.hbmBytes, " bytes and ",
+                          cost.flops(),
+                          " FLOPs but no family; a priced kernel names its "
+                          "family"));
+  if (!cost.family.empty() && cost.hbmBytes == 0)
+    return invalid(concat(label, ": cost of family '", cost.family,
+                          "' has 0 HBM bytes; every kernel reads or writes "
+                          "memory"));
+  return Status::success();
+}
+
 Status checkLaunches(const Artifact &artifact) {
   for (size_t i = 0; i < artifact.launches.size(); ++i) {
     const LaunchSpec &launch = artifact.launches[i];
     std::string label = artifact.launchLabel(i);
+    if (artifact.hasLaunchCosts)
+      TFC_RETURN_IF_ERROR(checkLaunchCost(launch, label));
     if (launch.kind != LaunchKind::AllReduce &&
         launch.collectiveDtype != DType(0))
       return invalid(concat(label, ": collective dtype ",

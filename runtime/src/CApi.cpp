@@ -283,6 +283,28 @@ const char *tfcArtifactLaunchName(const tfcArtifact *artifact, uint32_t index) {
   return artifact->artifact->kernels[launch.kernel].name.c_str();
 }
 
+tfcStatus tfcArtifactGetLaunchCost(const tfcArtifact *artifact,
+                                   uint32_t index, tfcLaunchCost *cost) {
+  if (!artifact)
+    return nullArgument("tfcArtifactGetLaunchCost", "artifact");
+  if (!cost)
+    return nullArgument("tfcArtifactGetLaunchCost", "cost");
+  const auto &launches = artifact->artifact->launches;
+  if (index >= launches.size())
+    return report(makeError(TFC_ERROR_INVALID_ARGUMENT,
+                            "tfcArtifactGetLaunchCost: index ", index,
+                            " is out of range (", launches.size(), ")"));
+  const tfc::artifact::LaunchCost &c = launches[index].cost;
+  cost->family = c.family.c_str();
+  cost->name = c.name.c_str();
+  cost->hbmBytes = c.hbmBytes;
+  cost->vectorFlops = c.vectorFlops;
+  cost->matrixFlops = c.matrixFlops;
+  cost->matrixDtype = static_cast<uint32_t>(c.matrixDtype);
+  cost->reserved = 0;
+  return TFC_OK;
+}
+
 const char *tfcArtifactDescribe(const tfcArtifact *artifact) {
   if (!artifact)
     return "";

@@ -131,8 +131,10 @@ TEST(ArtifactRoundTrip, ScalarArgumentsKeepTheirBits) {
 
 TEST(ArtifactRoundTrip, SectionsAreAlignedAndInOrder) {
   std::string bytes = test::makeRepresentativeWriter().serialize();
-  uint64_t previousEnd = TFCM_SECTION_TABLE_END;
-  for (uint32_t i = 0; i < TFCM_SECTION_COUNT; ++i) {
+  uint32_t version;
+  std::memcpy(&version, bytes.data() + offsetof(tfcmHeader, version), 4);
+  uint64_t previousEnd = tfcmSectionTableEnd(version);
+  for (uint32_t i = 0; i < tfcmSectionCount(version); ++i) {
     tfcmSection section =
         test::readSection(bytes, static_cast<tfcmSectionKind>(i));
     EXPECT_GE(section.offset, previousEnd);

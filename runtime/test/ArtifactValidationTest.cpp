@@ -110,6 +110,12 @@ TEST_F(ArtifactValidation, EveryBitFlipInTheHeaderIsCaught) {
         EXPECT_FALSE(status.failed()) << status.message();
         continue;
       }
+      // Version 2 relabelled 6 is refused for its section table: version 6
+      // has a 14th section (launch costs).
+      if (byte == 4 && bit == 2) {
+        EXPECT_EQ(TFC_ERROR_INVALID_ARTIFACT, code) << status.message();
+        continue;
+      }
       if (byte >= 8 && byte < 16 && code == TFC_ERROR_INVALID_ARTIFACT)
         code = TFC_ERROR_TRUNCATED; // a smaller declared size
       EXPECT_EQ(expected, code)
@@ -130,14 +136,14 @@ TEST_F(ArtifactValidation, BadMagic) {
 
 TEST_F(ArtifactValidation, FutureVersion) {
   std::string bytes = good;
-  uint32_t version = 6;
+  uint32_t version = 7;
   std::memcpy(&bytes[4], &version, sizeof(version));
   expectError(bytes, TFC_ERROR_UNSUPPORTED_VERSION,
-              "version 6 is newer than this runtime; this runtime reads "
-              "versions 1 to 5");
-  // Also when the rest of the file is not readable as version 5.
+              "version 7 is newer than this runtime; this runtime reads "
+              "versions 1 to 6");
+  // Also when the rest of the file is not readable as version 6.
   expectError(bytes.substr(0, 12), TFC_ERROR_UNSUPPORTED_VERSION,
-              "version 6 is not supported; this runtime reads versions 1 to 5");
+              "version 7 is not supported; this runtime reads versions 1 to 6");
   version = 0;
   std::memcpy(&bytes[4], &version, sizeof(version));
   expectError(bytes, TFC_ERROR_UNSUPPORTED_VERSION, "version 0 is not valid");

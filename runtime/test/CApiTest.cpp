@@ -36,7 +36,7 @@ protected:
 };
 
 TEST_F(CApi, HeadersCompileAsC) {
-  EXPECT_EQ(2 + 13 + 1 + 1 + 3, tfcTestHeadersCompileAsC());
+  EXPECT_EQ(2 + 14 + 1 + 1 + 3, tfcTestHeadersCompileAsC());
 }
 
 TEST_F(CApi, Queries) {

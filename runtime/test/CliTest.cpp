@@ -206,6 +206,33 @@ TEST_F(Cli, UsageAndHelp) {
   EXPECT_NE(std::string::npos, r.output.find("--input expects NAME=FILE.npy"));
 }
 
+TEST_F(Cli, RooflineOptions) {
+  Result r = runTool("--help");
+  for (const char *flag :
+       {"--roofline FILE", "--peak-tflops X", "--peak-tflops-f32 X",
+        "--copy-gbps X", "sorted by time lost to the roof",
+        "device-to-device copy bandwidth"})
+    EXPECT_NE(std::string::npos, r.output.find(flag)) << flag;
+  r = runTool(model + " --roofline report.png");
+  EXPECT_EQ(2, r.exitCode);
+  EXPECT_NE(std::string::npos,
+            r.output.find("--roofline expects a FILE.html or FILE.svg"))
+      << r.output;
+  r = runTool(model + " --roofline");
+  EXPECT_EQ(2, r.exitCode);
+  r = runTool(model + " --peak-tflops -3");
+  EXPECT_EQ(2, r.exitCode);
+  EXPECT_NE(std::string::npos,
+            r.output.find("--peak-tflops expects a positive number"))
+      << r.output;
+  r = runTool(model + " --copy-gbps abc");
+  EXPECT_EQ(2, r.exitCode);
+  r = runTool("\"" + dir + "/m{rank}.tfcm\" --ranks 2 --roofline r.html");
+  EXPECT_EQ(2, r.exitCode);
+  EXPECT_NE(std::string::npos, r.output.find("cannot be combined with --ranks"))
+      << r.output;
+}
+
 TEST_F(Cli, InputsAreCheckedAgainstTheArtifact) {
   std::string a = writeNpy("a.npy", "<f4", {4, 8});
   std::string ids = writeNpy("ids.npy", "<i8", {4});

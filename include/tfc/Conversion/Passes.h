@@ -34,6 +34,10 @@ inline constexpr llvm::StringLiteral kNameAttr = "tfc.name";
 inline constexpr llvm::StringLiteral kOutputAttr = "tfc.output";
 inline constexpr llvm::StringLiteral kExternalAttr = "tfc.external";
 inline constexpr llvm::StringLiteral kArenaAttr = "tfc.arena";
+/// On a gpu.launch_func: the cost model's prediction for its kernel
+/// ({family, name, hbm_bytes, vector_flops, matrix_flops[, matrix_type]}),
+/// which tfc-serialize-artifact writes as the launch's cost (format v6).
+inline constexpr llvm::StringLiteral kLaunchCostAttr = "tfc.cost";
 inline constexpr llvm::StringLiteral kKernelModuleName = "tfc_kernels";
 
 } // namespace mlir::tfc

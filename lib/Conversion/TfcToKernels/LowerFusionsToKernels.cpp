@@ -8,10 +8,12 @@
 // parameters become memref.globals, results are written in place by the
 // kernel that produces them. Kernels may take TMA descriptors (wgmma=auto):
 // those that do are launched with a tfc.tensor_map of each operand's buffer
-// after their memrefs.
+// after their memrefs. Every launch carries the cost model's prediction of
+// its kernel (tfc.cost), which the artifact keeps for roofline reports.
 //
 //===----------------------------------------------------------------------===//
 
+#include "tfc/Analysis/CostModel.h"
 #include "tfc/Conversion/FusionKernels.h"
 #include "tfc/Conversion/Passes.h"
 
@@ -41,6 +43,38 @@ static std::string kernelName(unsigned index, StringRef kind) {
   for (char c : kind)
     name += (llvm::isAlnum(c) ? c : '_');
   return name;
+}
+
+/// The cost model's prediction of `fusion`'s kernel as the launch's
+/// tfc.cost: its kind, the node it is named after (its anchor, the op
+/// tfc-tile recorded tiles on, else its first named op), HBM bytes and
+/// FLOPs on the target.
+static DictionaryAttr getLaunchCostAttr(FusionOp fusion, TargetAttr target) {
+  Builder b(fusion.getContext());
+  KernelCost cost = CostModel(target).getCost(fusion);
+  Operation *named = nullptr;
+  for (Operation &op : fusion.getBodyBlock().without_terminator()) {
+    if (!isa<NameLoc>(op.getLoc()) || isa<ReshapeOp>(op))
+      continue;
+    if (!named || op.hasAttr("tfc.tile"))
+      named = &op;
+    if (op.hasAttr("tfc.tile"))
+      break;
+  }
+  SmallVector<NamedAttribute> fields = {
+      b.getNamedAttr("family", b.getStringAttr(fusion.getKind())),
+      b.getNamedAttr("name",
+                     b.getStringAttr(named ? cast<NameLoc>(named->getLoc())
+                                                 .getName()
+                                                 .getValue()
+                                           : StringRef())),
+      b.getNamedAttr("hbm_bytes", b.getI64IntegerAttr(cost.hbmBytes)),
+      b.getNamedAttr("vector_flops", b.getF64FloatAttr(cost.vectorFlops)),
+      b.getNamedAttr("matrix_flops", b.getF64FloatAttr(cost.matrixFlops))};
+  if (cost.matrixType && cost.matrixFlops > 0)
+    fields.push_back(
+        b.getNamedAttr("matrix_type", TypeAttr::get(cost.matrixType)));
+  return b.getDictionaryAttr(fields);
 }
 
 namespace {
@@ -313,8 +347,9 @@ LowerFusionsToKernelsPass::lowerFunction(ModuleOp module, func::FuncOp func,
     if (config->dynamicSharedMemoryBytes > 0)
       smem = arith::ConstantIntOp::create(builder, fusion.getLoc(),
                                           config->dynamicSharedMemoryBytes, 32);
-    gpu::LaunchFuncOp::create(builder, fusion.getLoc(), kernel, grid, block,
-                              smem, operands);
+    auto launch = gpu::LaunchFuncOp::create(builder, fusion.getLoc(), kernel,
+                                            grid, block, smem, operands);
+    launch->setAttr(kLaunchCostAttr, getLaunchCostAttr(fusion, target));
   }
 
   // Results not written in place are copied into their output buffer.

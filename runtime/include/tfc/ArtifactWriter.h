@@ -281,6 +281,30 @@ struct WeightSpec {
   uint32_t sourceDtype = 0;
 };
 
+/// What the compiler predicts for one launch (format version 6, the
+/// LAUNCH_COSTS section): its cost model's minimum HBM bytes and FLOPs, and
+/// the kernel's family and name. All zero and empty: not known.
+struct LaunchCost {
+  std::string name;   ///< The op the kernel is named after (ONNX node)
+  std::string family; ///< The fusion kind; empty: no prediction
+  uint64_t hbmBytes = 0;
+  uint64_t vectorFlops = 0; ///< On CUDA cores
+  uint64_t matrixFlops = 0; ///< On tensor cores
+  DType matrixDtype = DType(0); ///< Operand type of the matrix work
+
+  bool known() const {
+    return !name.empty() || !family.empty() || hbmBytes || vectorFlops ||
+           matrixFlops || matrixDtype != DType(0);
+  }
+  uint64_t flops() const { return vectorFlops + matrixFlops; }
+  bool operator==(const LaunchCost &o) const {
+    return name == o.name && family == o.family && hbmBytes == o.hbmBytes &&
+           vectorFlops == o.vectorFlops && matrixFlops == o.matrixFlops &&
+           matrixDtype == o.matrixDtype;
+  }
+  bool operator!=(const LaunchCost &o) const { return !(*this == o); }
+};
+
 /// One step of the launch list: a kernel launch or a device-to-device copy.
 /// Copies carry grid = block = {0,0,0}, no arguments and kernel 0.
 struct LaunchSpec {
@@ -293,6 +317,8 @@ struct LaunchSpec {
   uint64_t copyBytes = 0;
   /// All-reduce launches: the element type summed (in place at copyDst).
   DType collectiveDtype = DType(0);
+  /// The compiler's prediction (format version 6); not known by default.
+  LaunchCost cost;
 };
 
 /// Everything an artifact holds, as plain values.
@@ -392,10 +418,20 @@ inline uint64_t encodeTensorMap(const TensorMapSpec &map, std::string &dims) {
 
 } // namespace detail
 
-/// The format version `spec` needs: 5 for tensor-map arguments, 4 for
-/// tensor parallelism, 3 when a weight is converted at load, else 2 (so
-/// that older runtimes read what they can run).
+/// True when some launch carries the compiler's prediction.
+inline bool hasLaunchCosts(const ArtifactSpec &spec) {
+  for (const LaunchSpec &launch : spec.launches)
+    if (launch.cost.known())
+      return true;
+  return false;
+}
+
+/// The format version `spec` needs: 6 for launch costs, 5 for tensor-map
+/// arguments, 4 for tensor parallelism, 3 when a weight is converted at
+/// load, else 2 (so that older runtimes read what they can run).
 inline uint32_t requiredFormatVersion(const ArtifactSpec &spec) {
+  if (hasLaunchCosts(spec))
+    return 6;
   for (const LaunchSpec &launch : spec.launches)
     for (const KernelArg &arg : launch.args)
       if (arg.kind == ArgKind::TensorMap)
@@ -521,12 +557,25 @@ inline std::string serializeArtifact(const ArtifactSpec &spec) {
     }
     appendRecord(sections[TFCM_SECTION_LAUNCHES], record);
   }
+  uint32_t version = requiredFormatVersion(spec);
+  if (version >= 6)
+    for (const LaunchSpec &launch : spec.launches) {
+      tfcmLaunchCost record{};
+      record.name = strings.add(launch.cost.name);
+      record.family = strings.add(launch.cost.family);
+      record.hbmBytes = launch.cost.hbmBytes;
+      record.vectorFlops = launch.cost.vectorFlops;
+      record.matrixFlops = launch.cost.matrixFlops;
+      record.matrixDtype = static_cast<uint32_t>(launch.cost.matrixDtype);
+      appendRecord(sections[TFCM_SECTION_LAUNCH_COSTS], record);
+    }
   sections[TFCM_SECTION_STRINGS] = std::move(strings.bytes);
 
   // Layout: header, section table, then the sections in table order.
-  tfcmSection table[TFCM_SECTION_COUNT];
-  uint64_t offset = TFCM_SECTION_TABLE_END;
-  for (uint32_t i = 0; i < TFCM_SECTION_COUNT; ++i) {
+  uint32_t sectionCount = tfcmSectionCount(version);
+  tfcmSection table[TFCM_SECTION_COUNT] = {};
+  uint64_t offset = tfcmSectionTableEnd(version);
+  for (uint32_t i = 0; i < sectionCount; ++i) {
     uint64_t alignment = i == TFCM_SECTION_WEIGHT_DATA ? TFCM_WEIGHT_ALIGNMENT
                                                        : TFCM_SECTION_ALIGNMENT;
     offset = detail::alignUp(offset, alignment);
@@ -535,20 +584,21 @@ inline std::string serializeArtifact(const ArtifactSpec &spec) {
   }
 
   std::string file(offset, '\0');
-  std::memcpy(&file[TFCM_HEADER_SIZE], table, sizeof(table));
-  for (uint32_t i = 0; i < TFCM_SECTION_COUNT; ++i)
+  std::memcpy(&file[TFCM_HEADER_SIZE], table,
+              sectionCount * sizeof(tfcmSection));
+  for (uint32_t i = 0; i < sectionCount; ++i)
     if (!sections[i].empty())
       std::memcpy(&file[table[i].offset], sections[i].data(),
                   sections[i].size());
 
   tfcmHeader header{};
   std::memcpy(header.magic, TFCM_MAGIC, TFCM_MAGIC_SIZE);
-  header.version = requiredFormatVersion(spec);
+  header.version = version;
   header.fileSize = file.size();
   header.checksum =
       tfcmFnv1a64(TFCM_FNV1A64_OFFSET_BASIS, file.data() + TFCM_HEADER_SIZE,
                   file.size() - TFCM_HEADER_SIZE);
-  header.sectionCount = TFCM_SECTION_COUNT;
+  header.sectionCount = sectionCount;
   std::memcpy(&file[0], &header, sizeof(header));
   return file;
 }
@@ -699,6 +749,12 @@ public:
     launch.collectiveDtype = dtype;
     content.launches.push_back(std::move(launch));
     return lastIndex(content.launches);
+  }
+
+  /// Records the compiler's prediction for launch `launch` (makes the
+  /// artifact format version 6).
+  void setLaunchCost(uint32_t launch, LaunchCost cost) {
+    content.launches.at(launch).cost = std::move(cost);
   }
 
   /// Marks the artifact as rank `rank` of a tensor-parallel group of

@@ -1,4 +1,4 @@
-/*===- tfc/artifact_format.h - The .tfcm artifact format, version 5 -------===*
+/*===- tfc/artifact_format.h - The .tfcm artifact format, version 6 -------===*
  *
  * The one definition of the binary contract between the tfc compiler (which
  * writes artifacts with ArtifactWriter.h) and the runtime (which reads and
@@ -32,11 +32,13 @@ extern "C" {
    from TFCM_MIN_FORMAT_VERSION up to it (version 2 added safetensors
    weights, version 3 weights converted at load: tfcmWeight.sourceDtype,
    version 4 tensor parallelism: tfcmMeta.tensorParallel and all-reduce
-   launches, version 5 TMA descriptor arguments: TFCM_ARG_TENSOR_MAP).
+   launches, version 5 TMA descriptor arguments: TFCM_ARG_TENSOR_MAP,
+   version 6 the LAUNCH_COSTS section: the compiler's predicted bytes and
+   FLOPs of every launch, for roofline reports).
    The writer writes the oldest version that holds what the artifact needs
    (3 only when a weight is converted at load), so older runtimes still read
    the rest. */
-#define TFCM_FORMAT_VERSION 5u
+#define TFCM_FORMAT_VERSION 6u
 #define TFCM_MIN_FORMAT_VERSION 1u
 /* Fixed header; the section table follows it immediately. */
 #define TFCM_HEADER_SIZE 32u
@@ -77,8 +79,13 @@ typedef enum tfcmSectionKind {
   TFCM_SECTION_ARGS = 10,    /* tfcmArg[] */
   TFCM_SECTION_IMAGE_DATA = 11,  /* bytes of cubin / PTX images */
   TFCM_SECTION_WEIGHT_DATA = 12, /* inline weight blobs, 256-byte aligned */
-  TFCM_SECTION_COUNT = 13
+  /* Format version 6: tfcmLaunchCost[], one per launch (or none at all). */
+  TFCM_SECTION_LAUNCH_COSTS = 13,
+  TFCM_SECTION_COUNT = 14
 } tfcmSectionKind;
+
+/* Versions 1 to 5 have the first 13 sections only (no LAUNCH_COSTS). */
+#define TFCM_SECTION_COUNT_V5 13u
 
 typedef enum tfcmDType {
   TFCM_DTYPE_F32 = 1,
@@ -142,7 +149,7 @@ typedef struct tfcmHeader {
   uint32_t version;      /* TFCM_FORMAT_VERSION */
   uint64_t fileSize;     /* total size of the file in bytes */
   uint64_t checksum;     /* FNV-1a 64 of bytes [TFCM_HEADER_SIZE, fileSize) */
-  uint32_t sectionCount; /* TFCM_SECTION_COUNT */
+  uint32_t sectionCount; /* tfcmSectionCount(version) */
   uint32_t reserved;     /* 0 */
 } tfcmHeader;
 
@@ -252,6 +259,25 @@ typedef struct tfcmLaunch {
   uint64_t copyBytes;
 } tfcmLaunch;
 
+/* Format version 6: what the compiler predicts for one launch (its cost
+   model, tfc/Analysis/CostModel.h), so that a roofline report can place the
+   measured kernel under the measured ceilings. Record i describes launch i.
+   All zero with empty strings: not known (copies, all-reduces, or a kernel
+   the compiler did not price). */
+typedef struct tfcmLaunchCost {
+  tfcmStringRef name;   /* the op the kernel is named after (its anchor's
+                           ONNX node), may be empty */
+  tfcmStringRef family; /* the fusion kind ("matmul", "layer_norm", ...);
+                           empty: no prediction */
+  uint64_t hbmBytes;    /* minimum HBM traffic: inputs read once, outputs
+                           written once */
+  uint64_t vectorFlops; /* FLOPs on CUDA cores (elementwise, reductions) */
+  uint64_t matrixFlops; /* FLOPs on tensor cores (matmul, attention) */
+  uint32_t matrixDtype; /* tfcmDType of the matrix work's operands; 0 when
+                           matrixFlops is 0 */
+  uint32_t reserved;
+} tfcmLaunchCost;
+
 /* What a TFCM_ARG_TENSOR_MAP describes: the parameters of
    cuTensorMapEncodeTiled, innermost dimension first. Stored in the DIMS
    section (it is TFCM_TENSOR_MAP_WORDS 8-byte slots long). The enums hold
@@ -289,10 +315,23 @@ TFCM_STATIC_ASSERT(sizeof(tfcmBufferRef) == 24, "tfcmBufferRef layout");
 TFCM_STATIC_ASSERT(sizeof(tfcmArg) == 40, "tfcmArg layout");
 TFCM_STATIC_ASSERT(sizeof(tfcmLaunch) == 104, "tfcmLaunch layout");
 TFCM_STATIC_ASSERT(sizeof(tfcmTensorMap) == 136, "tfcmTensorMap layout");
+TFCM_STATIC_ASSERT(sizeof(tfcmLaunchCost) == 48, "tfcmLaunchCost layout");
 
-/* Offset of the first byte after the section table. */
+/* Offset of the first byte after the section table of the newest version
+   (tfcmSectionTableEnd(version) for any version). */
 #define TFCM_SECTION_TABLE_END                                                 \
   (TFCM_HEADER_SIZE + TFCM_SECTION_COUNT * (uint32_t)sizeof(tfcmSection))
+
+/* Number of sections of a format version: 13 up to version 5, 14 from 6. */
+static inline uint32_t tfcmSectionCount(uint32_t version) {
+  return version >= 6 ? (uint32_t)TFCM_SECTION_COUNT : TFCM_SECTION_COUNT_V5;
+}
+
+/* Offset of the first byte after the section table of a format version. */
+static inline uint32_t tfcmSectionTableEnd(uint32_t version) {
+  return TFCM_HEADER_SIZE +
+         tfcmSectionCount(version) * (uint32_t)sizeof(tfcmSection);
+}
 
 /*--- Helpers --------------------------------------------------------------*/
 

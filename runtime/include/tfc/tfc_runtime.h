@@ -142,6 +142,25 @@ TFC_API tfcStatus tfcArtifactGetWeight(const tfcArtifact *artifact,
 TFC_API const char *tfcArtifactLaunchName(const tfcArtifact *artifact,
                                           uint32_t index);
 
+/* The compiler's prediction for launch `index` (artifact format version 6):
+   kernel family and name, minimum HBM bytes and FLOPs, for roofline
+   reports. All zero with "" strings when the artifact or launch has none
+   (older artifacts, copies, all-reduces). Strings stay valid while the
+   artifact lives. */
+typedef struct tfcLaunchCost {
+  const char *family; /* fusion kind ("matmul", ...); "": no prediction */
+  const char *name;   /* the ONNX node the kernel is named after, or "" */
+  uint64_t hbmBytes;
+  uint64_t vectorFlops; /* on CUDA cores */
+  uint64_t matrixFlops; /* on tensor cores */
+  uint32_t matrixDtype; /* tfcmDType of the matrix work; 0 if none */
+  uint32_t reserved;
+} tfcLaunchCost;
+
+TFC_API tfcStatus tfcArtifactGetLaunchCost(const tfcArtifact *artifact,
+                                           uint32_t index,
+                                           tfcLaunchCost *cost);
+
 /* Human-readable listing of everything in the artifact (what
    `tfc-run --inspect` prints); owned by the artifact. */
 TFC_API const char *tfcArtifactDescribe(const tfcArtifact *artifact);

@@ -5,11 +5,14 @@
 // .npy inputs against its signature, runs it (CUDA graph by default),
 // reports latency and per-kernel times, and writes the outputs as .npy
 // files. --inspect lists the artifact and checks its weights without a GPU.
+// --roofline places every kernel under the measured ceilings (Roofline.h).
 // Every error exits non-zero with a message.
 //
 //===----------------------------------------------------------------------===//
 
+#include "CopyBandwidth.h"
 #include "Npy.h"
+#include "Roofline.h"
 
 #include "tfc/tfc_runtime.h"
 
@@ -18,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -52,6 +56,21 @@ options:
                          max latency measured with CUDA events around each run
   --profile              after the timed runs, run once launch by launch with
                          CUDA events around each and print per-kernel times
+  --roofline FILE        after the timed runs, write a roofline report to
+                         FILE (.html: plot, ceilings and a table of kernels
+                         sorted by time lost to the roof; .svg: the plot):
+                         measures the device-to-device copy bandwidth here
+                         (the memory roof), runs launch by launch 5 times
+                         (median per launch, CUDA events) and places each
+                         kernel by the compiler's predicted FLOPs and HBM
+                         bytes (artifact format 6); prints the top kernels
+  --peak-tflops X        the compute roof for --roofline, in TFLOP/s (e.g.
+                         a bf16 torch.matmul measured by the harness on the
+                         same GPU); without it kernels are bounded by memory
+                         only
+  --peak-tflops-f32 X    the compute roof of kernels whose matrix work is
+                         f32 (default: --peak-tflops)
+  --copy-gbps X          use X GB/s as the memory roof instead of measuring
   --poison               fill the outputs and the arena with 0xFF bytes (NaN)
                          before the first run, so that any element no kernel
                          writes shows up in the written outputs
@@ -94,6 +113,10 @@ struct Options {
   int repeat = 1;
   int device = 0;
   int ranks = 0; ///< --ranks: tensor-parallel group size (0: one GPU)
+  std::string roofline;      ///< --roofline FILE
+  double peakTflops = 0;     ///< --peak-tflops
+  double peakTflopsF32 = 0;  ///< --peak-tflops-f32
+  double copyGbps = 0;       ///< --copy-gbps (0: measure)
 };
 
 int fail(const std::string &message) {
@@ -109,6 +132,15 @@ int usageError(const std::string &message) {
 std::string lastError(tfcStatus status) {
   return std::string(tfcGetLastErrorMessage()) + " [" + tfcStatusName(status) +
          "]";
+}
+
+bool parsePositive(const char *text, double &out) {
+  char *end = nullptr;
+  double value = std::strtod(text, &end);
+  if (!*text || *end || !(value > 0) || value > 1e9)
+    return false;
+  out = value;
+  return true;
 }
 
 bool parseCount(const char *text, int minimum, int &out) {
@@ -159,6 +191,25 @@ int parseOptions(int argc, char **argv, Options &options) {
       options.poison = true;
     } else if (arg == "--inspect") {
       options.inspect = true;
+    } else if (arg == "--roofline") {
+      const char *v = value();
+      std::string file = v ? v : "";
+      auto endsWith = [&](const std::string &suffix) {
+        return file.size() > suffix.size() &&
+               file.compare(file.size() - suffix.size(), suffix.size(),
+                            suffix) == 0;
+      };
+      if (!endsWith(".html") && !endsWith(".htm") && !endsWith(".svg"))
+        return usageError("--roofline expects a FILE.html or FILE.svg");
+      options.roofline = file;
+    } else if (arg == "--peak-tflops" || arg == "--peak-tflops-f32" ||
+               arg == "--copy-gbps") {
+      const char *v = value();
+      double *target = arg == "--peak-tflops"       ? &options.peakTflops
+                       : arg == "--peak-tflops-f32" ? &options.peakTflopsF32
+                                                    : &options.copyGbps;
+      if (!v || !parsePositive(v, *target))
+        return usageError(arg + " expects a positive number");
     } else if (arg == "--ranks") {
       const char *v = value();
       if (!v || !parseCount(v, 2, options.ranks))
@@ -182,6 +233,9 @@ int parseOptions(int argc, char **argv, Options &options) {
   }
   if (options.model.empty())
     return usageError("no model given");
+  if (options.ranks && !options.roofline.empty())
+    return usageError("--roofline profiles one GPU; it cannot be combined "
+                      "with --ranks");
   if (options.ranks && options.model.find("{rank}") == std::string::npos)
     return usageError("--ranks needs a MODEL path with {rank} in it (e.g. "
                       "model.rank{rank}.tfcm)");
@@ -296,6 +350,119 @@ int printProfile(const tfcArtifact *artifact, tfcSession *session) {
   return 0;
 }
 
+/// --roofline: the ceilings (measured here or given), five launch-by-launch
+/// runs (the median of each launch), the compiler's predictions, the report.
+int writeRoofline(const tfcArtifact *artifact, tfcSession *session,
+                  const Options &options) {
+  namespace rl = tfc::roofline;
+  rl::Ceilings ceilings;
+  if (options.copyGbps > 0) {
+    ceilings.bytesPerSecond = options.copyGbps * 1e9;
+    ceilings.bandwidthSource = "given with --copy-gbps";
+  } else {
+    std::string error;
+    const size_t bytes = size_t(256) << 20;
+    if (!tfc::measureCopyBandwidth(options.device, bytes, 20,
+                                   ceilings.bytesPerSecond, error))
+      return fail("--roofline: measuring the copy bandwidth: " + error);
+    ceilings.bandwidthSource =
+        "measured by tfc-run: cuMemcpyDtoDAsync of 256 MiB, bytes read + "
+        "written, median of 20";
+  }
+  if (options.peakTflops > 0) {
+    ceilings.flopsPerSecond = options.peakTflops * 1e12;
+    ceilings.computeSource = "given with --peak-tflops";
+  } else {
+    ceilings.computeSource =
+        "no --peak-tflops: tfc-run measures no GEMM (that needs a vendor "
+        "library)";
+  }
+  if (options.peakTflopsF32 > 0) {
+    ceilings.f32FlopsPerSecond = options.peakTflopsF32 * 1e12;
+    ceilings.f32ComputeSource = "given with --peak-tflops-f32";
+  }
+
+  uint32_t count = tfcArtifactLaunchCount(artifact);
+  const int runs = 5;
+  std::vector<std::vector<float>> times(count);
+  std::vector<float> one(count);
+  for (int r = 0; r < runs; ++r) {
+    if (tfcStatus status = tfcSessionRunProfiled(session, one.data(), count))
+      return fail(lastError(status));
+    for (uint32_t i = 0; i < count; ++i)
+      times[i].push_back(one[i]);
+  }
+  std::vector<rl::Kernel> kernels;
+  uint32_t predicted = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    tfcLaunchCost cost;
+    if (tfcStatus status = tfcArtifactGetLaunchCost(artifact, i, &cost))
+      return fail(lastError(status));
+    rl::Kernel k;
+    k.launch = i;
+    k.symbol = tfcArtifactLaunchName(artifact, i);
+    k.family = cost.family;
+    k.node = cost.name;
+    k.hbmBytes = double(cost.hbmBytes);
+    k.vectorFlops = double(cost.vectorFlops);
+    k.matrixFlops = double(cost.matrixFlops);
+    if (cost.matrixDtype && tfcmDTypeName(cost.matrixDtype))
+      k.matrixDtype = tfcmDTypeName(cost.matrixDtype);
+    std::sort(times[i].begin(), times[i].end());
+    k.milliseconds = times[i][runs / 2];
+    predicted += k.predicted();
+    kernels.push_back(std::move(k));
+  }
+  if (predicted == 0)
+    std::fprintf(stderr,
+                 "tfc-run: warning: the artifact carries no predicted bytes "
+                 "or FLOPs (format version < 6: recompile it); the report "
+                 "lists measured times only\n");
+  rl::ReportInfo info;
+  info.model = options.model;
+  info.device = tfcSessionDescribe(session);
+  char date[64] = "";
+  std::time_t now = std::time(nullptr);
+  std::strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC",
+                std::gmtime(&now));
+  info.when = date;
+  info.note = "launch by launch, CUDA events around each launch, median of "
+              "5 runs (tfcSessionRunProfiled)";
+  std::string error;
+  if (!rl::writeReport(options.roofline, kernels, ceilings, info, error))
+    return fail(error);
+
+  double total = 0, roof = 0;
+  for (const rl::Kernel &k : kernels) {
+    total += k.milliseconds;
+    roof += rl::place(k, ceilings).roofMilliseconds;
+  }
+  std::printf("roofline: memory roof %.1f GB/s (%s), compute roof %s\n",
+              ceilings.bytesPerSecond * 1e-9,
+              options.copyGbps > 0 ? "given" : "measured",
+              ceilings.flopsPerSecond > 0
+                  ? (std::to_string(ceilings.flopsPerSecond * 1e-12) +
+                     " TFLOP/s (given)")
+                        .c_str()
+                  : "not given");
+  std::printf("roofline: %u launches, %.4f ms launch by launch, %.4f ms at "
+              "the roofs (%.0f%%); wrote %s\n",
+              count, total, roof, total > 0 ? 100 * roof / total : 0.0,
+              options.roofline.c_str());
+  std::printf("  %5s %10s %10s %10s  %-8s %s\n", "#", "ms", "roof ms",
+              "lost ms", "bound", "kernel");
+  std::vector<size_t> order = rl::sortByTimeLost(kernels, ceilings);
+  for (size_t r = 0; r < order.size() && r < 10; ++r) {
+    const rl::Kernel &k = kernels[order[r]];
+    rl::Placement p = rl::place(k, ceilings);
+    std::printf("  %5u %10.4f %10.4f %10.4f  %-8s %s%s%s\n", k.launch,
+                k.milliseconds, p.roofMilliseconds, p.lostMilliseconds,
+                p.bound, k.symbol.c_str(), k.node.empty() ? "" : " ",
+                k.node.c_str());
+  }
+  return 0;
+}
+
 /// Session options with the weight bindings of `options`; `files` keeps the
 /// C strings.
 tfcSessionOptions makeSessionOptions(const Options &options,
@@ -398,6 +565,9 @@ int runModel(const tfcArtifact *artifact, const Options &options) {
 
   if (options.profile)
     if (int status = printProfile(artifact, session))
+      return status;
+  if (!options.roofline.empty())
+    if (int status = writeRoofline(artifact, session, options))
       return status;
   if (!options.outputDir.empty())
     return writeOutputs(artifact, session, options.outputDir);
