@@ -169,6 +169,21 @@ def peers(case, xs):
                     out[name] = bench(fn)
             except Exception as e:  # backend unavailable for this shape
                 out[name + '-error'] = repr(e)[:80]
+        if gqa:
+            # GQA as SDPA's backends run it without enable_gqa: K and V
+            # expanded to the query heads beforehand (the expansion untimed).
+            rep = q.shape[1] // k.shape[1]
+            ke, ve = k.repeat_interleave(rep, 1), v.repeat_interleave(rep, 1)
+            for name, backend in (('sdpa-flash2-expanded', SDPBackend.FLASH_ATTENTION),
+                                  ('sdpa-cudnn-expanded', SDPBackend.CUDNN_ATTENTION)):
+                try:
+                    with sdpa_kernel(backend):
+                        fn = lambda: F.scaled_dot_product_attention(q, ke, ve, is_causal=case['causal'],
+                                                                    scale=case['scale'])
+                        fn()
+                        out[name] = bench(fn)
+                except Exception as e:
+                    out[name + '-error'] = repr(e)[:80]
     else:
         src = (lambda: xs[0] + xs[1]) if case.get('residual') else (lambda: xs[0])
         rest = xs[2:] if case.get('residual') else xs[1:]

@@ -178,6 +178,8 @@ attention('gpt2_attn_q128_w4', 8, 12, 12, 1024, 64, 'bench', causal=True, tile=(
 attention('attn_d128_causal_q64', 4, 16, 16, 4096, 128, 'bench', causal=True, tile=(64, 64, 4, 2))
 attention('attn_d128_causal', 4, 16, 16, 4096, 128, 'bench', causal=True)
 attention('attn_d128', 4, 16, 16, 4096, 128, 'bench', causal=False)
+# Llama 1.1B's attention (32 query heads on 4 key/value heads, D = 64).
+attention('llama_attn_gqa', 1, 32, 4, 2048, 64, 'bench', causal=True)
 rows('gpt2_ln', 'layer_norm', [8192, 768], 'bench')
 rows('ln_16k_4k', 'layer_norm', [16384, 4096], 'bench')
 rows('rms_16k_4k', 'rms_norm', [16384, 4096], 'bench')

@@ -12,12 +12,17 @@
 //      shared memory, the next tile's copy in flight while this one is used.
 //      Keys past the end are zero-filled and masked.
 //   2. Per KV tile, each warp computes its 16 x blockKV scores with
-//      mma.sync (K read with ldmatrix as the col-major B operand), scales
-//      them into the log2 domain, masks them (key range, causal diagonal,
-//      sliding window, additive mask), and updates the online softmax in
-//      f32 registers: the running row maximum (reduced over the 4 threads
-//      that share a row), the rescale factor of the running sum and output,
-//      and P = exp2(s - max).
+//      mma.sync (K read with ldmatrix as the col-major B operand), masks
+//      them (key range, causal diagonal, sliding window, additive mask),
+//      and updates the online softmax in f32 registers: the running row
+//      maximum (reduced over the 4 threads that share a row), the rescale
+//      factor of the running sum and output, and P = exp2(s * c - max * c)
+//      with c = scale * log2(e) (one fma per score; with an additive mask
+//      or a negative scale, scores are scaled first), exp2 being PTX's
+//      ex2.approx.ftz. The KV tiles run in up to three loops: the tiles
+//      left of some row's window (masked), those every row of the block
+//      sees whole (no compare or select per score), and those on the
+//      causal diagonal or past the last key (masked).
 //   3. P goes from the accumulator layout straight into A fragments (packed
 //      to 16 bits) for O += P V (V read with ldmatrix.trans); the score
 //      matrix never leaves registers.
@@ -35,6 +40,7 @@
 #include "TensorCoreUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -54,6 +60,9 @@ bool mlir::tfc::isFlashAttention(TargetAttr target, AttentionOp op) {
   return isFlashAttention(target, op,
                           [](Value v) { return isa<BlockArgument>(v); });
 }
+
+/// PTX's ex2.approx.ftz.f32 (the NVVM intrinsic).
+static constexpr llvm::StringLiteral kEx2ApproxFtz = "llvm.nvvm.ex2.approx.ftz.f";
 
 namespace {
 /// The lane-dependent parts of fragment addresses (see TensorCoreUtils.h).
@@ -221,11 +230,25 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
     for (int64_t h = 0; h < 2; ++h)
       rowOf[r][h] = add(addV(q0, addV(warpRow, l.group)), r * 16 + h * 8);
   double log2e = 1.4426950408889634;
+  // Without an additive mask and with a positive scale, scores stay raw
+  // (unscaled) through the row maximum and the scale folds into the
+  // exponent: p = exp2(s * scale * log2e - m * scale * log2e), one fma.
+  // Otherwise they are scaled (and the mask added) first and k is 1.
+  bool foldScale = !op.getMask() && op.getScale().convertToDouble() > 0;
   Value scale = fc(op.getScale().convertToDouble() * log2e);
   Value negInf = fc(-std::numeric_limits<double>::infinity());
   Value zero = fc(0.0);
+  // exp2 as PTX's ex2.approx.ftz.f32: one MUFU.EX2 (the non-ftz form adds
+  // a compare and two multiplies around it to keep denormals); results
+  // below 2^-126 flush to 0, which a softmax weight never notices.
+  auto exp2 = [&](Value x) -> Value {
+    return LLVM::CallIntrinsicOp::create(b, loc, f32,
+                                         b.getStringAttr(kEx2ApproxFtz),
+                                         ValueRange{x})
+        .getResult(0);
+  };
 
-  // 2-3. The KV loop. State per m-tile r: m[2], l[2] at 4r; O[outBlocks][4]
+  // 2-3. The KV loops. State per m-tile r: m[2], l[2] at 4r; O[outBlocks][4]
   // at 4 * tiles + r * outBlocks * 4.
   auto mIndex = [&](int64_t r, int64_t h) { return 4 * r + h; };
   auto lIndex = [&](int64_t r, int64_t h) { return 4 * r + 2 + h; };
@@ -236,9 +259,14 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
   for (int64_t r = 0; r < tiles; ++r)
     init.append({negInf, negInf, zero, zero});
   init.append(tiles * outBlocks * 4, zero);
-  auto loop = scf::ForOp::create(b, loc, kvBegin, kvEnd, cst(1), init);
   LogicalResult status = success();
-  {
+  // One loop over KV tiles [lo, hi). `masked`: the tiles may hold keys some
+  // row must not see (past the end, right of the causal diagonal, left of
+  // the window), so each score is compared and selected; tiles every row
+  // sees whole skip that.
+  auto emitLoop = [&](Value lo, Value hi, ValueRange loopInit,
+                      bool masked) -> scf::ForOp {
+    auto loop = scf::ForOp::create(b, loc, lo, hi, cst(1), loopInit);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value tile = loop.getInductionVar();
@@ -281,15 +309,17 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
       }
     }
 
-    // Scale and mask. Element e of score block nb: row h = e / 2, key
-    // k0 + nb * 8 + 2t + e % 2.
+    // Scale (unless folded) and mask. Element e of score block nb: row
+    // h = e / 2, key k0 + nb * 8 + 2t + e % 2.
     for (int64_t r = 0; r < tiles; ++r)
       for (int64_t nb = 0; nb < scoreBlocks; ++nb)
         for (int64_t e = 0; e < 4; ++e) {
           int64_t h = e / 2;
           Value row = rowOf[r][h];
           Value key = addV(k0, add(l.pairColumn, nb * 8 + e % 2));
-          Value score = arith::MulFOp::create(b, loc, s[r][nb][e], scale);
+          Value score = s[r][nb][e];
+          if (!foldScale)
+            score = arith::MulFOp::create(b, loc, score, scale);
           if (Value mask = op.getMask()) {
             auto maskShape = cast<RankedTensorType>(mask.getType()).getShape();
             Value qi = arith::MinUIOp::create(b, loc, row, cst(qLen - 1));
@@ -304,6 +334,10 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
             }
             score = arith::AddFOp::create(
                 b, loc, score, arith::MulFOp::create(b, loc, *m, fc(log2e)));
+          }
+          if (!masked) {
+            s[r][nb][e] = score;
+            continue;
           }
           Value visible;
           auto both = [&](Value cond) {
@@ -335,81 +369,154 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
         }
     if (failed(status)) {
       scf::YieldOp::create(b, loc, state);
-    } else {
-      SmallVector<Value> next(state.begin(), state.end());
-      SmallVector<SmallVector<SmallVector<Value>>> o(tiles);
-      for (int64_t r = 0; r < tiles; ++r) {
-        // Online softmax per row half.
-        Value alpha[2], pivot[2];
-        for (int64_t h = 0; h < 2; ++h) {
-          Value mx = state[mIndex(r, h)];
-          for (int64_t nb = 0; nb < scoreBlocks; ++nb)
-            for (int64_t e = 0; e < 2; ++e)
-              mx = arith::MaximumFOp::create(b, loc, mx, s[r][nb][h * 2 + e]);
-          for (int32_t offset : {1, 2})
-            mx = arith::MaximumFOp::create(
-                b, loc, mx,
-                gpu::ShuffleOp::create(b, loc, mx, offset, 32,
-                                       gpu::ShuffleMode::XOR)
-                    .getShuffleResult());
-          next[mIndex(r, h)] = mx;
-          // Exponents against a finite pivot: rows that have seen only
-          // masked keys keep weight 0 instead of NaN.
+      return loop;
+    }
+    // A row's maximum may be -inf only where keys are masked: by the
+    // selects above or by an additive mask.
+    bool mayBeNegInf = masked || op.getMask();
+    SmallVector<Value> next(state.begin(), state.end());
+    SmallVector<SmallVector<SmallVector<Value>>> o(tiles);
+    for (int64_t r = 0; r < tiles; ++r) {
+      // Online softmax per row half.
+      Value alpha[2], negPivot[2];
+      for (int64_t h = 0; h < 2; ++h) {
+        Value mx = state[mIndex(r, h)];
+        for (int64_t nb = 0; nb < scoreBlocks; ++nb)
+          for (int64_t e = 0; e < 2; ++e)
+            mx = arith::MaximumFOp::create(b, loc, mx, s[r][nb][h * 2 + e]);
+        for (int32_t offset : {1, 2})
+          mx = arith::MaximumFOp::create(
+              b, loc, mx,
+              gpu::ShuffleOp::create(b, loc, mx, offset, 32,
+                                     gpu::ShuffleMode::XOR)
+                  .getShuffleResult());
+        next[mIndex(r, h)] = mx;
+        // Exponents against a finite pivot: rows that have seen only
+        // masked keys keep weight 0 instead of NaN.
+        Value pivot = mx;
+        if (mayBeNegInf) {
           Value isNegInf = arith::CmpFOp::create(
               b, loc, arith::CmpFPredicate::OEQ, mx, negInf);
-          pivot[h] = arith::SelectOp::create(b, loc, isNegInf, zero, mx);
-          alpha[h] = math::Exp2Op::create(
-              b, loc, arith::SubFOp::create(b, loc, state[mIndex(r, h)], pivot[h]));
+          pivot = arith::SelectOp::create(b, loc, isNegInf, zero, mx);
         }
-        SmallVector<Value> rowSum = {zero, zero};
-        for (int64_t nb = 0; nb < scoreBlocks; ++nb)
-          for (int64_t e = 0; e < 4; ++e) {
-            int64_t h = e / 2;
-            s[r][nb][e] = math::Exp2Op::create(
-                b, loc, arith::SubFOp::create(b, loc, s[r][nb][e], pivot[h]));
-            rowSum[h] = arith::AddFOp::create(b, loc, rowSum[h], s[r][nb][e]);
-          }
-        for (int64_t h = 0; h < 2; ++h)
-          next[lIndex(r, h)] = arith::AddFOp::create(
-              b, loc, arith::MulFOp::create(b, loc, state[lIndex(r, h)], alpha[h]),
-              rowSum[h]);
-        o[r].resize(outBlocks);
-        for (int64_t ob = 0; ob < outBlocks; ++ob)
-          for (int64_t e = 0; e < 4; ++e)
-            o[r][ob].push_back(arith::MulFOp::create(
-                b, loc, state[oIndex(r, ob, e)], alpha[e / 2]));
-      }
-      // O += P V: P from the score accumulators, V fragments shared by the
-      // warp's m-tiles.
-      for (int64_t kk = 0; kk < c.blockKV / 16; ++kk) {
-        SmallVector<SmallVector<Value>> fragP;
-        for (int64_t r = 0; r < tiles; ++r)
-          fragP.push_back(
-              {packPair(b, loc, s[r][2 * kk][0], s[r][2 * kk][1], element),
-               packPair(b, loc, s[r][2 * kk][2], s[r][2 * kk][3], element),
-               packPair(b, loc, s[r][2 * kk + 1][0], s[r][2 * kk + 1][1], element),
-               packPair(b, loc, s[r][2 * kk + 1][2], s[r][2 * kk + 1][3], element)});
-        for (int64_t nj = 0; nj < outBlocks / 2; ++nj) {
-          SmallVector<Value> regs = loadMatrixFragments(
-              b, loc, tileV.shared,
-              {slot, add(addV(l.lane8Half, l.lane8), kk * 16),
-               add(l.lane16Half, nj * 16)},
-              4, /*transpose=*/true);
-          for (int64_t r = 0; r < tiles; ++r) {
-            o[r][2 * nj] = emitMma16816(b, loc, element, fragP[r],
-                                        {regs[0], regs[1]}, o[r][2 * nj]);
-            o[r][2 * nj + 1] = emitMma16816(b, loc, element, fragP[r],
-                                            {regs[2], regs[3]}, o[r][2 * nj + 1]);
-          }
+        Value delta =
+            arith::SubFOp::create(b, loc, state[mIndex(r, h)], pivot);
+        if (foldScale) {
+          delta = arith::MulFOp::create(b, loc, delta, scale);
+          pivot = arith::MulFOp::create(b, loc, pivot, scale);
         }
+        alpha[h] = exp2(delta);
+        negPivot[h] = arith::NegFOp::create(b, loc, pivot);
       }
-      for (int64_t r = 0; r < tiles; ++r)
-        for (int64_t ob = 0; ob < outBlocks; ++ob)
-          for (int64_t e = 0; e < 4; ++e)
-            next[oIndex(r, ob, e)] = o[r][ob][e];
-      scf::YieldOp::create(b, loc, next);
+      SmallVector<Value> rowSum = {zero, zero};
+      for (int64_t nb = 0; nb < scoreBlocks; ++nb)
+        for (int64_t e = 0; e < 4; ++e) {
+          int64_t h = e / 2;
+          Value exponent =
+              foldScale ? math::FmaOp::create(b, loc, s[r][nb][e], scale,
+                                              negPivot[h])
+                              .getResult()
+                        : arith::AddFOp::create(b, loc, s[r][nb][e],
+                                                negPivot[h])
+                              .getResult();
+          s[r][nb][e] = exp2(exponent);
+          rowSum[h] = arith::AddFOp::create(b, loc, rowSum[h], s[r][nb][e]);
+        }
+      for (int64_t h = 0; h < 2; ++h)
+        next[lIndex(r, h)] = arith::AddFOp::create(
+            b, loc, arith::MulFOp::create(b, loc, state[lIndex(r, h)], alpha[h]),
+            rowSum[h]);
+      o[r].resize(outBlocks);
+      for (int64_t ob = 0; ob < outBlocks; ++ob)
+        for (int64_t e = 0; e < 4; ++e)
+          o[r][ob].push_back(arith::MulFOp::create(
+              b, loc, state[oIndex(r, ob, e)], alpha[e / 2]));
     }
+    // O += P V: P from the score accumulators, V fragments shared by the
+    // warp's m-tiles.
+    for (int64_t kk = 0; kk < c.blockKV / 16; ++kk) {
+      SmallVector<SmallVector<Value>> fragP;
+      for (int64_t r = 0; r < tiles; ++r)
+        fragP.push_back(
+            {packPair(b, loc, s[r][2 * kk][0], s[r][2 * kk][1], element),
+             packPair(b, loc, s[r][2 * kk][2], s[r][2 * kk][3], element),
+             packPair(b, loc, s[r][2 * kk + 1][0], s[r][2 * kk + 1][1], element),
+             packPair(b, loc, s[r][2 * kk + 1][2], s[r][2 * kk + 1][3], element)});
+      for (int64_t nj = 0; nj < outBlocks / 2; ++nj) {
+        SmallVector<Value> regs = loadMatrixFragments(
+            b, loc, tileV.shared,
+            {slot, add(addV(l.lane8Half, l.lane8), kk * 16),
+             add(l.lane16Half, nj * 16)},
+            4, /*transpose=*/true);
+        for (int64_t r = 0; r < tiles; ++r) {
+          o[r][2 * nj] = emitMma16816(b, loc, element, fragP[r],
+                                      {regs[0], regs[1]}, o[r][2 * nj]);
+          o[r][2 * nj + 1] = emitMma16816(b, loc, element, fragP[r],
+                                          {regs[2], regs[3]}, o[r][2 * nj + 1]);
+        }
+      }
+    }
+    for (int64_t r = 0; r < tiles; ++r)
+      for (int64_t ob = 0; ob < outBlocks; ++ob)
+        for (int64_t e = 0; e < 4; ++e)
+          next[oIndex(r, ob, e)] = o[r][ob][e];
+    scf::YieldOp::create(b, loc, next);
+    return loop;
+  };
+
+  // The tiles every row of the block sees whole, [fullBegin, fullEnd),
+  // run unmasked; the masked ones before (window) and after (causal
+  // diagonal, keys past the end) run masked. Bounds are signed: a shifted
+  // diagonal may lie left of key 0.
+  auto i64 = [&](int64_t v) -> Value {
+    return arith::ConstantIntOp::create(b, loc, v, 64);
+  };
+  auto toI64 = [&](Value v) -> Value {
+    return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+  };
+  auto toIndex = [&](Value v) -> Value {
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+  };
+  bool maskAtStart = window > 0;
+  bool maskAtEnd = causal || !fullKV;
+  Value fullBegin = kvBegin, fullEnd = kvEnd;
+  if (maskAtStart) {
+    // The first tile whose first key the block's last row sees:
+    // ceil((q0 + blockQ - 1 + shift - (window - 1)) / blockKV), >= 0.
+    Value first = arith::AddIOp::create(b, loc, toI64(q0),
+                                        i64(c.blockQ + shift - window));
+    first = arith::MaxSIOp::create(b, loc, first, i64(0));
+    first = arith::DivUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, first, i64(c.blockKV - 1)),
+        i64(c.blockKV));
+    fullBegin = arith::MinUIOp::create(
+        b, loc, arith::MaxUIOp::create(b, loc, toIndex(first), kvBegin),
+        kvEnd);
   }
+  if (maskAtEnd) {
+    Value end = cst(fullKV ? kvTiles : kvTiles - 1);
+    if (causal) {
+      // Tiles whose last key the block's first row sees:
+      // floor((q0 + shift + 1) / blockKV), >= 0.
+      Value last = arith::AddIOp::create(b, loc, toI64(q0), i64(shift + 1));
+      last = arith::MaxSIOp::create(b, loc, last, i64(0));
+      last = arith::DivUIOp::create(b, loc, last, i64(c.blockKV));
+      end = arith::MinUIOp::create(b, loc, end, toIndex(last));
+    }
+    fullEnd = arith::MaxUIOp::create(
+        b, loc, arith::MinUIOp::create(b, loc, end, kvEnd), fullBegin);
+  }
+  SmallVector<Value> results(init);
+  auto run = [&](Value lo, Value hi, bool masked) {
+    if (succeeded(status))
+      results = llvm::to_vector_of<Value>(
+          emitLoop(lo, hi, results, masked).getResults());
+  };
+  if (maskAtStart)
+    run(kvBegin, fullBegin, /*masked=*/true);
+  run(fullBegin, fullEnd, /*masked=*/false);
+  if (maskAtEnd)
+    run(fullEnd, kvEnd, /*masked=*/true);
   if (failed(status))
     return failure();
   waitAsyncCopies(b, loc, 0);
@@ -418,7 +525,7 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
   Type outElement = outType.getElementType();
   for (int64_t r = 0; r < tiles; ++r)
     for (int64_t h = 0; h < 2; ++h) {
-      Value sum = loop.getResult(lIndex(r, h));
+      Value sum = results[lIndex(r, h)];
       for (int32_t offset : {1, 2})
         sum = arith::AddFOp::create(
             b, loc, sum,
@@ -440,7 +547,7 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
         for (int64_t e = 0; e < 2; ++e)
           values.push_back(convertScalar(
               b, loc,
-              arith::MulFOp::create(b, loc, loop.getResult(oIndex(r, ob, h * 2 + e)),
+              arith::MulFOp::create(b, loc, results[oIndex(r, ob, h * 2 + e)],
                                     inverse),
               f32, outElement));
         VectorGroup outGroup;

@@ -413,6 +413,11 @@ def run_op(op, env, th):
         with np.errstate(all='ignore'):
             setr(f_round(sf(fns[n]), ty))
         return
+    if n == 'llvm.call_intrinsic' and '"llvm.nvvm.ex2.approx.ftz.f"' in op.text:
+        # PTX ex2.approx.ftz.f32: 2^x, results below 2^-126 flushed to 0.
+        x = float(a[0])
+        v = 2.0 ** x if x < 1023 else math.inf
+        setr(f_round(0.0 if v < 2.0 ** -126 else v, ty)); return
     if n == 'memref.collapse_shape':
         setr(a[0].reshape(-1)); return
     if n == 'memref.load':
