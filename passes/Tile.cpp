@@ -97,6 +97,11 @@ struct TilePass : tfc::impl::TileBase<TilePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    if (wgmma != "auto" && wgmma != "off") {
+      func.emitError("tfc-tile: wgmma must be 'auto' or 'off', got '")
+          << wgmma << "'";
+      return signalPassFailure();
+    }
     // 1. The target.
     auto module = func->getParentOfType<ModuleOp>();
     TargetAttr target =
@@ -117,7 +122,8 @@ struct TilePass : tfc::impl::TileBase<TilePass> {
     bool failedAny = false;
     SmallVector<std::pair<FusionOp, Operation *>> kernels;
     for (FusionOp fusion : func.getOps<FusionOp>()) {
-      FailureOr<Operation *> anchor = recordKernelTiles(fusion, target);
+      FailureOr<Operation *> anchor =
+          recordKernelTiles(fusion, target, wgmma != "off");
       if (failed(anchor)) {
         failedAny = true;
         continue;

@@ -100,6 +100,7 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createWrapInFusions());
   TileOptions tile;
   tile.report = options.report;
+  tile.wgmma = options.wgmma;
   pm.addNestedPass<func::FuncOp>(createTile(tile));
   if (options.stopAfter == "graph")
     return;

@@ -22,7 +22,10 @@ namespace mlir::tfc {
 /// the anchor, or null when the kernel takes no tiles (pointwise kernels,
 /// reductions, matmul and attention off tensor cores); fails with an error
 /// at the op when a pinned tile breaks a rule or does not fit the target.
-FailureOr<Operation *> recordKernelTiles(FusionOp fusion, TargetAttr target);
+/// `wgmma`: 16-bit matmuls on sm_90a get the wgmma + TMA family's tiles
+/// (their kernels will take tensor maps), else the mma.sync family's.
+FailureOr<Operation *> recordKernelTiles(FusionOp fusion, TargetAttr target,
+                                         bool wgmma = true);
 
 } // namespace mlir::tfc
 

@@ -649,7 +649,17 @@ def Tile : Pass<"tfc-tile", "::mlir::func::FuncOp"> {
     - `tfc.matmul` on tensor cores (16-bit operands, sm_80+):
       `[blockM, blockN, blockK, warpsM, warpsN, stages]`, the largest block
       tile that still gives every SM a block, stages within the shared
-      memory per block;
+      memory per block (mma.sync family);
+    - `tfc.matmul` on sm_90a (lhs not transposed, `wgmma=auto`): the wgmma +
+      TMA family's `[blockM, blockN, stages, persistent, splitK]`: blockN
+      from 256 / 192 / 128 to fill the last wave of blocks; when the output
+      tiles would keep fewer than half the SMs busy (small M, e.g. GPT-2 at
+      16 tokens), K is split over `splitK` blocks of a thread-block cluster
+      (at most 8, at least 2 K tiles of 64 each) whose partial sums meet in
+      f32 before the epilogue (e.g. 16 x 768 x 2304: `[64, 128, 2, 0, 6]`;
+      8192 x 768 x 2304 keeps `splitK` 1). Pinned values are checked: blockM
+      64..256 and blockN 64..256 in steps of 64, splitK 1..8, at most the
+      number of K tiles and only with persistent 0, shared memory;
     - `tfc.attention` in the flash form on tensor cores (16-bit, head dims
       multiples of 16, sm_80+): `[blockQ, blockKV, warps, stages]`; blockQ
       from the head dim (32 query rows per warp above 64, else 16), blockKV
@@ -684,7 +694,7 @@ def Tile : Pass<"tfc-tile", "::mlir::func::FuncOp"> {
     intermediates the memory plan will place.
 
     ```
-    tfc-tile: kernel 1 "matmul" (matmul "/blocks.0/qkv/MatMul"): 263680 bytes, 3.158 MFLOP, 0.079 us, tile none
+    tfc-tile: kernel 1 "matmul" (matmul "/blocks.0/qkv/MatMul"): 263680 bytes, 3.158 MFLOP, 0.079 us, tile [64, 128, 2, 0, 1]
     tfc-tile: @main on sm_90a: 20 kernels, predicted HBM bytes 3111424, time 0.929 us, intermediates 540672 bytes
     ```
   }];
@@ -692,6 +702,11 @@ def Tile : Pass<"tfc-tile", "::mlir::func::FuncOp"> {
     Option<"report", "report", "bool", /*default=*/"false",
            "Print every kernel's predicted bytes, FLOPs, time and tiles, "
            "and the totals, to stderr">,
+    Option<"wgmma", "wgmma", "std::string", /*default=*/"\"auto\"",
+           "auto: on sm_90a, 16-bit matmuls get the wgmma + TMA family's "
+           "tiles (tfc-lower-fusions-to-kernels wgmma=auto); off: the "
+           "mma.sync family's (as with tfc-lower-fusions-to-kernels "
+           "wgmma=off)">,
   ];
   let statistics = [
     Statistic<"numTiled", "kernels-tiled", "Kernels given tiles">,

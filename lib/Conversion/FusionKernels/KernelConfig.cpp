@@ -148,8 +148,15 @@ static constexpr int64_t kWgmmaMaxStages = 5;
 /// blocks per SM beats deeper pipelining.
 static constexpr int64_t kWgmmaShortK = 1024;
 
-/// Why `c` cannot run, or an empty string.
-static std::string whyInvalid(const WgmmaMatmulConfig &c, TargetAttr target) {
+/// Output tiles below which (times the SM count) K is split: fewer would
+/// leave more than half the SMs idle.
+static constexpr int64_t kWgmmaSplitBelowSmFraction = 2;
+/// Fewest K tiles each block of a split gets (its pipeline's depth).
+static constexpr int64_t kWgmmaMinSplitKTiles = 2;
+
+/// Why `c` cannot run on a matmul with `kTiles` K tiles, or an empty string.
+static std::string whyInvalid(const WgmmaMatmulConfig &c, TargetAttr target,
+                              int64_t kTiles) {
   if (c.blockM <= 0 || c.blockM % 64 != 0 || c.blockM > 256)
     return "blockM must be 64, 128, 192 or 256 (one warpgroup per 64 rows)";
   if (c.blockN < 64 || c.blockN > 256 || c.blockN % 64 != 0)
@@ -157,6 +164,17 @@ static std::string whyInvalid(const WgmmaMatmulConfig &c, TargetAttr target) {
            "of 64 columns)";
   if (c.stages < 2)
     return "stages must be at least 2";
+  if (c.splitK < 1 || c.splitK > WgmmaMatmulConfig::kMaxSplitK)
+    return "splitK must be 1 to " +
+           std::to_string(WgmmaMatmulConfig::kMaxSplitK) +
+           " (the blocks of a portable thread-block cluster), got " +
+           std::to_string(c.splitK);
+  if (c.splitK > 1 && c.persistent)
+    return "splitK needs the one-block-per-tile schedule (persistent 0)";
+  if (c.splitK > kTiles)
+    return "splitK " + std::to_string(c.splitK) + " leaves blocks without K: K has " +
+           std::to_string(kTiles) + " tiles of " +
+           std::to_string(WgmmaMatmulConfig::kBlockK);
   int64_t bytes = c.sharedMemoryBytes() + kWgmmaReservedSharedBytes;
   if (bytes > target.getSmemPerBlock())
     return "tile needs " + std::to_string(bytes) +
@@ -169,42 +187,74 @@ FailureOr<WgmmaMatmulConfig>
 mlir::tfc::chooseWgmmaMatmulConfig(Operation *op, TargetAttr target,
                                    int64_t batch, int64_t m, int64_t n,
                                    int64_t k) {
+  int64_t kTiles = ceilDiv(k, WgmmaMatmulConfig::kBlockK);
   if (auto pinned = op->getAttrOfType<DenseI64ArrayAttr>(kTileAttrName)) {
-    if (pinned.size() != 3 && pinned.size() != 4)
+    if (pinned.size() < 3 || pinned.size() > 5)
       return op->emitOpError("'")
              << kTileAttrName
-             << "' of the wgmma family needs 3 or 4 values (blockM, blockN, "
-                "stages[, persistent]), got "
+             << "' of the wgmma family needs 3 to 5 values (blockM, blockN, "
+                "stages[, persistent[, splitK]]), got "
              << pinned.size();
     ArrayRef<int64_t> v = pinned.asArrayRef();
-    if (v.size() == 4 && v[3] != 0 && v[3] != 1)
+    if (v.size() >= 4 && v[3] != 0 && v[3] != 1)
       return op->emitOpError("'")
              << kTileAttrName << "' is invalid: persistent must be 0 or 1, got "
              << v[3];
-    WgmmaMatmulConfig config{v[0], v[1], v[2], v.size() == 4 && v[3] == 1};
-    std::string why = whyInvalid(config, target);
+    WgmmaMatmulConfig config{v[0], v[1], v[2], v.size() >= 4 && v[3] == 1,
+                             v.size() == 5 ? v[4] : 1};
+    std::string why = whyInvalid(config, target, kTiles);
     if (!why.empty())
       return op->emitOpError("'") << kTileAttrName << "' is invalid: " << why;
     return config;
   }
 
+  int64_t smCount = std::max<int64_t>(target.getSmCount(), 1);
+  int64_t batchCount = std::max<int64_t>(batch, 1);
+  int64_t blockM = m <= 64 ? 64 : 128;
+  // Few output tiles (small m): split K so that more SMs stream the
+  // weights. blockN 128 or 64, whichever gives more blocks (at most one per
+  // SM, at least kWgmmaMinSplitKTiles K tiles per block; ties to the wider
+  // tile, which reads A fewer times).
+  if (batchCount * ceilDiv(m, blockM) * ceilDiv(n, 128) *
+          kWgmmaSplitBelowSmFraction <=
+      smCount) {
+    std::optional<WgmmaMatmulConfig> best;
+    int64_t bestBlocks = 0;
+    for (int64_t blockN : {128, 64}) {
+      int64_t tiles = batchCount * ceilDiv(m, blockM) * ceilDiv(n, blockN);
+      int64_t splitK = std::clamp<int64_t>(
+          std::min({smCount / tiles, kTiles / kWgmmaMinSplitKTiles,
+                    WgmmaMatmulConfig::kMaxSplitK}),
+          1, WgmmaMatmulConfig::kMaxSplitK);
+      WgmmaMatmulConfig config{blockM, blockN, 2, false, splitK};
+      int64_t stages = (target.getSmemPerBlock() - kWgmmaReservedSharedBytes) /
+                       config.stageBytes();
+      config.stages = std::clamp<int64_t>(
+          std::min(stages, ceilDiv(kTiles, splitK)), 2, kWgmmaMaxStages);
+      if (!whyInvalid(config, target, kTiles).empty() ||
+          tiles * splitK <= bestBlocks)
+        continue;
+      best = config;
+      bestBlocks = tiles * splitK;
+    }
+    if (best && best->splitK > 1)
+      return *best;
+  }
+
   // The block tile whose last wave of blocks is fullest, weighted by the
   // columns it wastes past n and by the wgmma width (wider reuses each A
   // tile more; benchmarks/RESULTS.md, "wgmma + TMA matmul").
-  int64_t blockM = m <= 64 ? 64 : 128;
-  int64_t smCount = std::max<int64_t>(target.getSmCount(), 1);
   std::optional<WgmmaMatmulConfig> best;
   double bestScore = -1;
   for (auto [blockN, widthWeight] :
        {std::pair<int64_t, double>{256, 1.0}, {192, 0.97}, {128, 0.92}}) {
-    int64_t blocks =
-        std::max<int64_t>(batch, 1) * ceilDiv(m, blockM) * ceilDiv(n, blockN);
+    int64_t blocks = batchCount * ceilDiv(m, blockM) * ceilDiv(n, blockN);
     int64_t waves = ceilDiv(blocks, smCount);
     double lastWave = double(blocks) / double(waves * smCount);
     double columns = double(n) / double(ceilDiv(n, blockN) * blockN);
     double score = lastWave * columns * widthWeight;
     WgmmaMatmulConfig config{blockM, blockN, 2};
-    if (!whyInvalid(config, target).empty() || score <= bestScore)
+    if (!whyInvalid(config, target, kTiles).empty() || score <= bestScore)
       continue;
     int64_t stages = (target.getSmemPerBlock() - kWgmmaReservedSharedBytes) /
                      config.stageBytes();
@@ -220,9 +270,8 @@ mlir::tfc::chooseWgmmaMatmulConfig(Operation *op, TargetAttr target,
         twoBlocksBytes <= target.getSmemPerSm())
       stages = 2;
     config.stages = std::clamp<int64_t>(
-        std::min(stages, ceilDiv(k, WgmmaMatmulConfig::kBlockK)), 2,
-        kWgmmaMaxStages);
-    if (!whyInvalid(config, target).empty())
+        std::min(stages, kTiles), 2, kWgmmaMaxStages);
+    if (!whyInvalid(config, target, kTiles).empty())
       continue;
     best = config;
     bestScore = score;

@@ -43,9 +43,9 @@ struct MmaMatmulConfig {
 
 /// The attribute that pins a matmul's configuration: 6 values
 /// `tfc.tile = array<i64: blockM, blockN, blockK, warpsM, warpsN, stages>`
-/// pin the mma.sync family (also on sm_90a); 3 values `array<i64: blockM,
-/// blockN, stages>` (or 4: `persistent` last) pin the wgmma + TMA family
-/// (WgmmaMatmulConfig).
+/// pin the mma.sync family (also on sm_90a); 3 to 5 values `array<i64:
+/// blockM, blockN, stages[, persistent[, splitK]]>` pin the wgmma + TMA
+/// family (WgmmaMatmulConfig; tfc-tile records all 5).
 inline constexpr llvm::StringLiteral kTileAttrName = "tfc.tile";
 
 /// Chooses the configuration of a batch x [m, k] x [k, n] matmul of 16-bit
@@ -76,6 +76,13 @@ struct WgmmaMatmulConfig {
   /// One block per SM looping over tiles (the next tile's loads overlap
   /// this tile's epilogue) instead of one block per tile.
   bool persistent = false;
+  /// Blocks that share one output tile, each over a 1 / splitK slice of K
+  /// (a thread-block cluster of splitK blocks; the partial sums meet in the
+  /// first block's registers through distributed shared memory before the
+  /// epilogue). 1: no split.
+  int64_t splitK = 1;
+  /// The most blocks of a portable cluster, and so of a split.
+  static constexpr int64_t kMaxSplitK = 8;
 
   int64_t warpgroups() const { return blockM / 64; }
   int64_t threads() const { return warpgroups() * 128; }
@@ -88,8 +95,14 @@ struct WgmmaMatmulConfig {
   int64_t epilogueOffset() const {
     return persistent ? stages * stageBytes() : 0;
   }
+  /// Bytes of the f32 partial sums a block of a split hands to the first
+  /// block (over the stages, which are free by then).
+  int64_t partialBytes() const {
+    return splitK > 1 ? blockM * blockN * 4 : 0;
+  }
   int64_t sharedMemoryBytes() const {
-    return std::max(stages * stageBytes(), epilogueOffset() + epilogueBytes());
+    return std::max({stages * stageBytes(), epilogueOffset() + epilogueBytes(),
+                     partialBytes()});
   }
 };
 
@@ -97,9 +110,12 @@ struct WgmmaMatmulConfig {
 /// 16-bit operands: blockM 128 (64 for m <= 64), blockN from 256, 192, 128
 /// to fill the last wave of blocks best, as many stages as the target's
 /// shared memory per block holds (at most 5; 2 for K <= 1024 and blockN <=
-/// 192, so that two blocks share an SM). `tfc.tile = array<i64: blockM,
-/// blockN, stages>` (3 values, or 4 with `persistent` 0 or 1) pins it;
-/// errors name the violated constraint.
+/// 192, so that two blocks share an SM). When the output tiles would keep
+/// fewer than half the SMs busy (small m: decoding, short prompts), K is
+/// split over up to kMaxSplitK blocks per tile (blockN 128 or 64, whichever
+/// gives more blocks, at most one per SM; at least 2 K tiles per block).
+/// `tfc.tile = array<i64: blockM, blockN, stages[, persistent[, splitK]]>`
+/// pins it; errors name the violated constraint.
 FailureOr<WgmmaMatmulConfig> chooseWgmmaMatmulConfig(Operation *op,
                                                      TargetAttr target,
                                                      int64_t batch, int64_t m,

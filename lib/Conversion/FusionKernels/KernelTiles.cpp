@@ -23,13 +23,12 @@ static bool runsOnTensorCores(TargetAttr target, MatmulOp op) {
                             [](Value v) { return isa<BlockArgument>(v); });
 }
 
-/// Whether the wgmma + TMA family may take the matmul (isWgmmaMatmul's
-/// rules that do not depend on the kernel: sm_90a, lhs not transposed).
-/// Whether the kernel takes tensor maps is decided when it is outlined, so
-/// the family, and with it the tile layout, is left to the codegen there:
-/// an mma.sync tile recorded here would pin the slower family.
-static bool mayUseWgmma(TargetAttr target, MatmulOp op) {
-  return hasWgmma(target) && !op.getTransposeLhs();
+/// Whether the wgmma + TMA family takes the matmul (isWgmmaMatmul's rules:
+/// sm_90a, lhs not transposed, and kernels that take tensor maps, which
+/// `wgmma` says: tfc-lower-fusions-to-kernels gives them under the same
+/// option).
+static bool usesWgmma(TargetAttr target, MatmulOp op, bool wgmma) {
+  return wgmma && hasWgmma(target) && !op.getTransposeLhs();
 }
 
 static void record(Operation *op, ArrayRef<int64_t> tile) {
@@ -37,7 +36,8 @@ static void record(Operation *op, ArrayRef<int64_t> tile) {
 }
 
 FailureOr<Operation *> mlir::tfc::recordKernelTiles(FusionOp fusion,
-                                                    TargetAttr target) {
+                                                    TargetAttr target,
+                                                    bool wgmma) {
   Operation *anchor = nullptr;
   for (Operation &op : fusion.getBodyBlock().without_terminator()) {
     if (PointwiseEmitter::isPointwise(&op))
@@ -61,15 +61,24 @@ FailureOr<Operation *> mlir::tfc::recordKernelTiles(FusionOp fusion,
                   "no tiles";
       return static_cast<Operation *>(nullptr);
     }
-    // A pinned tile on a wgmma target is checked by the family it pins
-    // when the kernel is emitted.
-    if (mayUseWgmma(target, matmul))
-      return static_cast<Operation *>(nullptr);
     auto lhsType = matmul.getLhs().getType();
     ArrayRef<int64_t> outShape = matmul.getType().getShape();
     int64_t rank = outShape.size();
     int64_t k = matmul.getTransposeLhs() ? lhsType.getShape()[lhsType.getRank() - 2]
                                          : lhsType.getShape().back();
+    // On sm_90a: [blockM, blockN, stages, persistent, splitK]; a pinned
+    // 6-value tile pins the mma.sync family instead (checked below).
+    auto pinned = matmul->getAttrOfType<DenseI64ArrayAttr>(kTileAttrName);
+    if (usesWgmma(target, matmul, wgmma) && (!pinned || pinned.size() != 6)) {
+      FailureOr<WgmmaMatmulConfig> c = chooseWgmmaMatmulConfig(
+          matmul, target, numElements(outShape.drop_back(2)),
+          outShape[rank - 2], outShape[rank - 1], k);
+      if (failed(c))
+        return failure();
+      record(matmul, {c->blockM, c->blockN, c->stages, c->persistent ? 1 : 0,
+                      c->splitK});
+      return anchor;
+    }
     FailureOr<MmaMatmulConfig> c = chooseMmaMatmulConfig(
         matmul, target, numElements(outShape.drop_back(2)),
         outShape[rank - 2], outShape[rank - 1], k);

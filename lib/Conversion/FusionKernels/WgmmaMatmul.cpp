@@ -6,7 +6,9 @@
 // the persistent schedule, tiles bid, bid + grid, ... of all of them (one
 // block per SM; the loads of the next tile overlap this tile's epilogue).
 // Tiles are numbered in groups of 8 M-tiles so that neighbours share B
-// tiles in L2. Plan:
+// tiles in L2. With splitK > 1 (few output tiles: small M), splitK blocks
+// share a tile, each over its slice of K (grid x = N tiles * splitK), as
+// one thread-block cluster. Plan:
 //
 //   1. TMA loads (cp.async.bulk.tensor, 128-byte swizzle) fill `stages`
 //      shared-memory buffers of blockM x 64 of A and 64 x blockN of B
@@ -20,14 +22,21 @@
 //      flight: the previous stage is then free. A block barrier later, the
 //      loading thread refills it with the K tile `stages` ahead (counted
 //      over all of the block's tiles, so it may be the next tile's).
-//   3. Each thread holds blockN / 2 f32 accumulators in registers (the
+//   3. Split K only: each block but the cluster's first writes its f32
+//      accumulators to its shared memory (over the free stages); after a
+//      cluster barrier the first block adds them to its own, reading its
+//      peers' shared memory (mapa + ld.shared::cluster, thread for thread
+//      the same registers); a second barrier lets the peers exit. Only the
+//      first block runs the epilogue, on the full sum.
+//   4. Each thread holds blockN / 2 f32 accumulators in registers (the
 //      mma.sync C layout repeated over N). They are rounded to the matmul's
 //      element type into shared memory (the stages once they are free; a
 //      buffer of its own in the persistent schedule); each
-//      thread then takes 16-byte row chunks through the fusion's
-//      elementwise epilogue (bias, activation, residual, cast) with vector
-//      loads and stores; out-of-range rows and columns are skipped. Rows
-//      whose length allows no vector (odd n) take pairs from registers.
+//      thread then takes row chunks of `width` elements (16 bytes, or one
+//      element where n is odd: a warp then still writes 32 consecutive
+//      elements of a row) through the fusion's elementwise epilogue (bias,
+//      activation, residual, cast); out-of-range rows and columns are
+//      skipped.
 //
 // TMA descriptors (CUtensorMap) can only be encoded on the host
 // (cuTensorMapEncodeTiled: the 128-byte format is the driver's), so the
@@ -76,7 +85,7 @@ bool mlir::tfc::isWgmmaMatmul(KernelContext &ctx, MatmulOp op) {
   if (!hasWgmma(ctx.target) || !ctx.func->hasAttr(kTensorMapArgsAttrName))
     return false;
   if (auto tile = op->getAttrOfType<DenseI64ArrayAttr>(kTileAttrName);
-      tile && tile.size() != 3 && tile.size() != 4)
+      tile && (tile.size() < 3 || tile.size() > 5))
     return false;
   return !op.getTransposeLhs() && isTensorCoreMatmul(ctx, op);
 }
@@ -165,6 +174,12 @@ private:
   int64_t bBoxRows() const {
     return kMajorB ? c.blockN : WgmmaMatmulConfig::kBlockK;
   }
+  /// A shared-memory byte address as an LLVM pointer of the shared space.
+  Value sharedPointer(Value address) {
+    return LLVM::IntToPtrOp::create(
+        b, loc, LLVM::LLVMPointerType::get(b.getContext(), /*shared=*/3),
+        address);
+  }
 
   LogicalResult addTensorMapArguments(LaunchConfig &config);
   /// The coordinates of linear tile `t` (batch outermost, then groups of
@@ -177,6 +192,9 @@ private:
   Value blockTile(Value index);
   /// The K loop of the block's tile `index`: the accumulators.
   Value emitMainLoop(Value index, Value totalIterations);
+  /// Split K: the sum of the cluster's accumulators in its first block
+  /// (`acc` elsewhere); every thread of every block of the cluster calls it.
+  Value reduceSplitK(Value acc);
   LogicalResult emitEpilogue(const TileCoordinates &at, Value acc);
 
   OpBuilder &b;
@@ -192,6 +210,9 @@ private:
   // Kernel-wide values.
   Value tid, warpgroup, mapA, mapB, smem, smemAddress, barriers, isLoader;
   Value blockId, gridSize;
+  // K tiles of each of the block's tiles: [kBegin, kBegin + kCount) (all of
+  // K unless split), the block's place in its split.
+  Value kBegin, kCount, splitIndex;
 };
 } // namespace
 
@@ -270,8 +291,8 @@ Value WgmmaKernelBuilder::blockTile(Value index) {
 }
 
 void WgmmaKernelBuilder::loadIteration(Value g, Value slot) {
-  TileCoordinates at = tileCoordinates(blockTile(div(g, cst(kTiles))));
-  Value k0 = mul(rem(g, cst(kTiles)), cst(WgmmaMatmulConfig::kBlockK));
+  TileCoordinates at = tileCoordinates(blockTile(div(g, kCount)));
+  Value k0 = mul(add(kBegin, rem(g, kCount)), cst(WgmmaMatmulConfig::kBlockK));
   Value base = mul(slot, cst(c.stageBytes()));
   nvgpu::MBarrierArriveExpectTxOp::create(b, loc, barriers,
                                           cst(c.stageBytes()), slot,
@@ -323,11 +344,11 @@ Value WgmmaKernelBuilder::emitMainLoop(Value index, Value totalIterations) {
   };
   auto wgmmaType =
       element.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
-  auto loop = scf::ForOp::create(b, loc, cst(0), cst(kTiles), cst(1),
+  auto loop = scf::ForOp::create(b, loc, cst(0), kCount, cst(1),
                                  ValueRange{zero});
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
-  Value g = add(mul(index, cst(kTiles)), loop.getInductionVar());
+  Value g = add(mul(index, kCount), loop.getInductionVar());
   Value slot = rem(g, cst(c.stages));
   Value phase = arith::IndexCastUIOp::create(
       b, loc, b.getI1Type(), rem(div(g, cst(c.stages)), cst(2)));
@@ -383,6 +404,78 @@ Value WgmmaKernelBuilder::emitMainLoop(Value index, Value totalIterations) {
   return loop.getResult(0);
 }
 
+Value WgmmaKernelBuilder::reduceSplitK(Value acc) {
+  MLIRContext *context = b.getContext();
+  Type f32 = b.getF32Type();
+  Type accType = acc.getType();
+  int64_t count = c.blockN / 2;
+  // Accumulator i of thread t at float (i * threads + t): a warp's 32
+  // consecutive floats per register, on both sides.
+  Value tid32 = arith::IndexCastUIOp::create(b, loc, b.getI32Type(), tid);
+  auto slot = [&](int64_t i) -> Value {
+    return arith::AddIOp::create(
+        b, loc, tid32,
+        arith::ConstantIntOp::create(b, loc, i * c.threads(), 32));
+  };
+  auto element = [&](Value base, int64_t i) -> Value {
+    return LLVM::GEPOp::create(b, loc, base.getType(), f32, base,
+                               ArrayRef<LLVM::GEPArg>{slot(i)});
+  };
+  Value isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                        splitIndex, cst(0));
+  Value partials = sharedPointer(smemAddress);
+  // Every warpgroup's last wgmma has read the stages the partials overlay.
+  gpu::BarrierOp::create(b, loc);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    auto ifPeer = scf::IfOp::create(
+        b, loc, arith::XOrIOp::create(b, loc, isFirst, arith::ConstantIntOp::create(b, loc, 1, 1)),
+        /*withElse=*/false);
+    b.setInsertionPointToStart(ifPeer.thenBlock());
+    for (int64_t i = 0; i < count; ++i)
+      LLVM::StoreOp::create(
+          b, loc, LLVM::ExtractValueOp::create(b, loc, acc, ArrayRef<int64_t>{i}),
+          element(partials, i));
+  }
+  // Release the partials to the cluster; the first block adds them up.
+  NVVM::ClusterArriveOp::create(b, loc, /*aligned=*/b.getUnitAttr());
+  NVVM::ClusterWaitOp::create(b, loc, /*aligned=*/b.getUnitAttr());
+  auto ifFirst = scf::IfOp::create(b, loc, TypeRange{accType}, isFirst,
+                                   /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifFirst.thenBlock());
+    auto peers = scf::ForOp::create(b, loc, cst(1), cst(c.splitK), cst(1),
+                                    ValueRange{acc});
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(peers.getBody());
+      Value rank = arith::IndexCastUIOp::create(b, loc, b.getI32Type(),
+                                                peers.getInductionVar());
+      Value remote = NVVM::MapaOp::create(
+          b, loc, LLVM::LLVMPointerType::get(context, /*shared_cluster=*/7),
+          partials, rank);
+      Value sum = peers.getRegionIterArgs().front();
+      for (int64_t i = 0; i < count; ++i) {
+        Value mine =
+            LLVM::ExtractValueOp::create(b, loc, sum, ArrayRef<int64_t>{i});
+        Value theirs = LLVM::LoadOp::create(b, loc, f32, element(remote, i));
+        sum = LLVM::InsertValueOp::create(
+            b, loc, sum, arith::AddFOp::create(b, loc, mine, theirs),
+            ArrayRef<int64_t>{i});
+      }
+      scf::YieldOp::create(b, loc, sum);
+    }
+    scf::YieldOp::create(b, loc, peers.getResult(0));
+    b.setInsertionPointToStart(ifFirst.elseBlock());
+    scf::YieldOp::create(b, loc, acc);
+  }
+  // The peers' shared memory stays until the first block has read it.
+  NVVM::ClusterArriveOp::create(b, loc, /*aligned=*/b.getUnitAttr());
+  NVVM::ClusterWaitOp::create(b, loc, /*aligned=*/b.getUnitAttr());
+  return ifFirst.getResult(0);
+}
+
 LogicalResult WgmmaKernelBuilder::emitEpilogue(const TileCoordinates &at,
                                                Value acc) {
   // Warp w of a warpgroup holds rows 16w + lane / 4 (+ 8) and, per 8
@@ -396,9 +489,10 @@ LogicalResult WgmmaKernelBuilder::emitEpilogue(const TileCoordinates &at,
   auto accumulator = [&](int64_t i) -> Value {
     return LLVM::ExtractValueOp::create(b, loc, acc, ArrayRef<int64_t>{i});
   };
-  int64_t width = stagedEpilogueWidth(ctx, op);
-  if (width < 2) {
-    // Pairs straight from registers (rows of odd length).
+  if (op.getType().getElementType() != element) {
+    // An f32 result (the unrounded accumulator, e.g. a tensor-parallel
+    // partial): pairs straight from registers, never rounded to `element`
+    // (a quad of lanes writes 32 consecutive bytes of a row).
     for (int64_t j = 0; j < c.blockN / 8; ++j)
       for (int64_t half = 0; half < 2; ++half) {
         Value row = add(at.mOrigin, add(rowInTile, cst(half * 8)));
@@ -411,11 +505,14 @@ LogicalResult WgmmaKernelBuilder::emitEpilogue(const TileCoordinates &at,
       }
     return success();
   }
+  int64_t width = stagedEpilogueWidth(ctx, op);
   // Through shared memory, so that each thread then reads `width`
   // consecutive elements of a row and the epilogue loads and stores 16-byte
-  // vectors (the register layout gives 4-byte pieces of 8 rows). The tile is
-  // rounded to the matmul's element type first, as storeAnchor would; rows
-  // are padded by 16 bytes against bank conflicts.
+  // vectors, or, for rows of odd length (GPT-2's 50257 logits), a warp
+  // stores 32 consecutive elements of one row (the register layout gives
+  // 4-byte pieces of 8 rows: a quarter of each 32-byte sector per store).
+  // The tile is rounded to the matmul's element type first, as storeAnchor
+  // would; rows are padded by 16 bytes against bank conflicts.
   gpu::BarrierOp::create(b, loc); // the stages, or the last tile's reads
   int64_t pitch = c.blockN + kEpilogueRowPad;
   auto tileType = MemRefType::get({c.blockM, pitch}, element,
@@ -487,14 +584,29 @@ FailureOr<LaunchConfig> WgmmaKernelBuilder::emit() {
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   warpgroup = div(tid, cst(128));
   Value bx = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  kBegin = cst(0);
+  kCount = cst(kTiles);
   if (c.persistent) {
     blockId = bx;
     gridSize = cst(blocks);
   } else {
-    // Grid (N tiles, M tiles, batch), numbered as tileCoordinates expects.
+    // Grid (N tiles * splitK, M tiles, batch), numbered as tileCoordinates
+    // expects; the splitK blocks of a tile (one cluster) take K tiles
+    // [s * kTiles / splitK, (s + 1) * kTiles / splitK), at least one each.
     Value by = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
     Value bz = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
-    blockId = add(mul(bz, cst(mTiles * nTiles)), add(mul(by, cst(nTiles)), bx));
+    Value nTile = bx;
+    if (c.splitK > 1) {
+      nTile = div(bx, cst(c.splitK));
+      splitIndex = rem(bx, cst(c.splitK));
+      kBegin = div(mul(splitIndex, cst(kTiles)), cst(c.splitK));
+      Value kEnd = div(mul(add(splitIndex, cst(1)), cst(kTiles)), cst(c.splitK));
+      kCount = arith::SubIOp::create(b, loc, kEnd, kBegin);
+      ctx.func.setKnownClusterSizeAttr(
+          b.getDenseI32ArrayAttr({static_cast<int32_t>(c.splitK), 1, 1}));
+    }
+    blockId =
+        add(mul(bz, cst(mTiles * nTiles)), add(mul(by, cst(nTiles)), nTile));
   }
   // Tiles of this block, and K iterations over all of them.
   Value myTiles =
@@ -503,7 +615,7 @@ FailureOr<LaunchConfig> WgmmaKernelBuilder::emit() {
                                       blockId),
                 cst(blocks))
           : cst(1);
-  Value totalIterations = mul(myTiles, cst(kTiles));
+  Value totalIterations = mul(myTiles, kCount);
 
   // Shared memory: stage s holds A at s * stageBytes, B after it; every
   // tile starts on a 1024-byte boundary (the swizzle pattern's period).
@@ -537,7 +649,7 @@ FailureOr<LaunchConfig> WgmmaKernelBuilder::emit() {
       break;
     OpBuilder::InsertionGuard guard(b);
     Value cond = isLoader;
-    if (c.persistent)
+    if (c.persistent || c.splitK > 1)
       cond = arith::AndIOp::create(b, loc, cond, ult(cst(s), totalIterations));
     auto ifLoad = scf::IfOp::create(b, loc, cond, /*withElse=*/false);
     b.setInsertionPointToStart(ifLoad.thenBlock());
@@ -550,6 +662,15 @@ FailureOr<LaunchConfig> WgmmaKernelBuilder::emit() {
     b.setInsertionPointToStart(tiles.getBody());
     Value index = tiles.getInductionVar();
     Value acc = emitMainLoop(index, totalIterations);
+    if (c.splitK > 1) {
+      acc = reduceSplitK(acc);
+      auto ifFirst = scf::IfOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, splitIndex,
+                                cst(0)),
+          /*withElse=*/false);
+      b.setInsertionPointToStart(ifFirst.thenBlock());
+    }
     if (failed(emitEpilogue(tileCoordinates(blockTile(index)), acc)))
       return failure();
   }
@@ -557,7 +678,7 @@ FailureOr<LaunchConfig> WgmmaKernelBuilder::emit() {
   if (c.persistent)
     config.grid = {blocks, 1, 1};
   else
-    config.grid = {nTiles, mTiles, batch};
+    config.grid = {nTiles * c.splitK, mTiles, batch};
   config.block = {c.threads(), 1, 1};
   config.dynamicSharedMemoryBytes = c.sharedMemoryBytes();
   return finishLaunch(ctx, config);

@@ -114,7 +114,9 @@ func.func @bad_persistent(%a: tensor<128x64xbf16>, %b: tensor<64x128xbf16>) -> t
 // The chooser's defaults on the sm_90a preset (132 SMs), as measured in
 // benchmarks/RESULTS.md ("wgmma + TMA matmul"): GPT-2's qkv (K = 768,
 // N = 2304) takes 128x192 with two stages (two blocks per SM), mlp-up
-// (N = 3072) 128x256 with four, M <= 64 one warpgroup (blockM 64).
+// (N = 3072) 128x256 with four, M <= 64 one warpgroup (blockM 64); with
+// so few output tiles (12 of 64 x 64) K is split over 6 blocks of a
+// cluster (72 blocks, 2 K tiles each).
 // CHECK-LABEL: gpu.func @qkv_0
 // CHECK-SAME: tfc.block = array<i64: 256, 1, 1>
 // CHECK-SAME: tfc.dynamic_shared_memory = 81920
@@ -123,8 +125,11 @@ func.func @bad_persistent(%a: tensor<128x64xbf16>, %b: tensor<64x128xbf16>) -> t
 // CHECK-SAME: tfc.dynamic_shared_memory = 196608
 // CHECK-SAME: tfc.grid = array<i64: 12, 64, 1>
 // CHECK-LABEL: gpu.func @decode_2
+// CHECK-SAME: known_cluster_size = array<i32: 6, 1, 1>
 // CHECK-SAME: tfc.block = array<i64: 128, 1, 1>
-// CHECK-SAME: tfc.grid = array<i64: 6, 1, 1>
+// CHECK-SAME: tfc.grid = array<i64: 72, 1, 1>
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
+// CHECK: nvvm.mapa
 func.func @qkv(%a: tensor<8192x768xbf16>, %b: tensor<768x2304xbf16>) -> tensor<8192x2304xbf16> {
   %0 = tfc.fusion "matmul" (%a, %b) : (tensor<8192x768xbf16>, tensor<768x2304xbf16>) -> tensor<8192x2304xbf16> {
   ^bb0(%x: tensor<8192x768xbf16>, %y: tensor<768x2304xbf16>):
@@ -148,4 +153,99 @@ func.func @decode(%a: tensor<40x768xbf16>, %b: tensor<768x768xbf16>) -> tensor<4
     tfc.yield %1 : tensor<40x768xbf16>
   }
   return %0 : tensor<40x768xbf16>
+}
+
+// -----
+
+// Split K pinned (5th value): 4 blocks of a cluster per 64 x 128 tile, each
+// over 3 of the 12 K tiles of 64. Every block but the first stores its 64
+// f32 accumulators per thread to its shared memory; after a cluster barrier
+// the first adds its 3 peers' (mapa + loads from the shared::cluster
+// space), a second barrier frees the peers, and only the first block runs
+// the epilogue (bias + GELU on the full sum).
+// CHECK-LABEL: gpu.func @split_k_bias_gelu
+// CHECK-SAME: known_cluster_size = array<i32: 4, 1, 1>
+// CHECK-SAME: tfc.block = array<i64: 128, 1, 1>
+// CHECK-SAME: tfc.grid = array<i64: 24, 1, 1>
+// CHECK: scf.for {{.*}} -> (!llvm.struct<(f32,
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>
+// CHECK: scf.if
+// CHECK-COUNT-64: llvm.store {{.*}} : f32, !llvm.ptr<3>
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
+// CHECK: scf.for
+// CHECK: nvvm.mapa {{.*}} : !llvm.ptr<3> -> !llvm.ptr<7>
+// CHECK-COUNT-64: llvm.load {{.*}} : !llvm.ptr<7> -> f32
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
+// CHECK: scf.if
+// CHECK: math.tanh
+func.func @split_k_bias_gelu(%a: tensor<16x768xbf16>, %b: tensor<768x768xbf16>, %bias: tensor<768xbf16>) -> tensor<16x768xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b, %bias) : (tensor<16x768xbf16>, tensor<768x768xbf16>, tensor<768xbf16>) -> tensor<16x768xbf16> {
+  ^bb0(%x: tensor<16x768xbf16>, %y: tensor<768x768xbf16>, %z: tensor<768xbf16>):
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 64, 128, 3, 0, 4>} : (tensor<16x768xbf16>, tensor<768x768xbf16>) -> tensor<16x768xbf16>
+    %2 = tfc.add %1, %z : (tensor<16x768xbf16>, tensor<768xbf16>) -> tensor<16x768xbf16>
+    %3 = tfc.gelu %2 approximate = tanh : tensor<16x768xbf16>
+    tfc.yield %3 : tensor<16x768xbf16>
+  }
+  return %0 : tensor<16x768xbf16>
+}
+
+// -----
+
+// Rows of odd length (GPT-2's lm_head, N = 50257, f32 logits): the tile
+// still goes through shared memory, one element per thread and step, so a
+// warp stores 32 consecutive elements of a row; no split at M = 8192.
+// CHECK-LABEL: gpu.func @odd_n_f32_logits
+// CHECK-NOT: known_cluster_size
+// CHECK-SAME: tfc.grid = array<i64: 197, 64, 1>
+// CHECK: memref.view {{.*}} to memref<128x264xbf16, #gpu.address_space<workgroup>>
+// CHECK: scf.for
+// CHECK: vector.load {{.*}} : memref<128x264xbf16, #gpu.address_space<workgroup>>, vector<1xbf16>
+// CHECK: arith.extf {{.*}} : bf16 to f32
+// CHECK: memref.store {{.*}} : memref<8192x50257xf32>
+func.func @odd_n_f32_logits(%a: tensor<8192x768xbf16>, %b: tensor<50257x768xbf16>) -> tensor<8192x50257xf32> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<8192x768xbf16>, tensor<50257x768xbf16>) -> tensor<8192x50257xf32> {
+  ^bb0(%x: tensor<8192x768xbf16>, %y: tensor<50257x768xbf16>):
+    %1 = tfc.matmul %x, %y {transpose_rhs = true} : (tensor<8192x768xbf16>, tensor<50257x768xbf16>) -> tensor<8192x50257xbf16>
+    %2 = tfc.cast %1 : tensor<8192x50257xbf16> to tensor<8192x50257xf32>
+    tfc.yield %2 : tensor<8192x50257xf32>
+  }
+  return %0 : tensor<8192x50257xf32>
+}
+
+// -----
+
+func.func @split_k_too_wide(%a: tensor<16x768xbf16>, %b: tensor<768x768xbf16>) -> tensor<16x768xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<16x768xbf16>, tensor<768x768xbf16>) -> tensor<16x768xbf16> {
+  ^bb0(%x: tensor<16x768xbf16>, %y: tensor<768x768xbf16>):
+    // expected-error @+1 {{'tfc.tile' is invalid: splitK must be 1 to 8 (the blocks of a portable thread-block cluster), got 9}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 64, 128, 2, 0, 9>} : (tensor<16x768xbf16>, tensor<768x768xbf16>) -> tensor<16x768xbf16>
+    tfc.yield %1 : tensor<16x768xbf16>
+  }
+  return %0 : tensor<16x768xbf16>
+}
+
+// -----
+
+func.func @split_k_past_k(%a: tensor<16x128xbf16>, %b: tensor<128x768xbf16>) -> tensor<16x768xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<16x128xbf16>, tensor<128x768xbf16>) -> tensor<16x768xbf16> {
+  ^bb0(%x: tensor<16x128xbf16>, %y: tensor<128x768xbf16>):
+    // expected-error @+1 {{'tfc.tile' is invalid: splitK 4 leaves blocks without K: K has 2 tiles of 64}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 64, 128, 2, 0, 4>} : (tensor<16x128xbf16>, tensor<128x768xbf16>) -> tensor<16x768xbf16>
+    tfc.yield %1 : tensor<16x768xbf16>
+  }
+  return %0 : tensor<16x768xbf16>
+}
+
+// -----
+
+func.func @split_k_persistent(%a: tensor<16x768xbf16>, %b: tensor<768x768xbf16>) -> tensor<16x768xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<16x768xbf16>, tensor<768x768xbf16>) -> tensor<16x768xbf16> {
+  ^bb0(%x: tensor<16x768xbf16>, %y: tensor<768x768xbf16>):
+    // expected-error @+1 {{'tfc.tile' is invalid: splitK needs the one-block-per-tile schedule (persistent 0)}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 64, 128, 2, 1, 2>} : (tensor<16x768xbf16>, tensor<768x768xbf16>) -> tensor<16x768xbf16>
+    tfc.yield %1 : tensor<16x768xbf16>
+  }
+  return %0 : tensor<16x768xbf16>
 }

@@ -148,3 +148,34 @@ func.func @rows_huge(%x: tensor<64x768xf32>) -> tensor<64x768xf32> {
   return %0 : tensor<64x768xf32>
 }
 }
+
+// -----
+
+// A wgmma tile whose split leaves blocks without K (K = 128: 2 K tiles of
+// 64), checked at the op on sm_90a.
+module attributes {tfc.target = #tfc.target<arch = "sm_90a", sm_count = 132, smem_per_block = 232448, smem_per_sm = 233472, regs_per_sm = 65536, l2_bytes = 52428800, hbm_bytes_per_second = 3350000000000, peak_flops_f32 = 67000000000000, peak_flops_f16 = 989000000000000, peak_flops_bf16 = 989000000000000, peak_flops_fp8 = 1979000000000000>} {
+func.func @wgmma_split_past_k(%a: tensor<16x128xbf16>, %b: tensor<128x768xbf16>) -> tensor<16x768xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<16x128xbf16>, tensor<128x768xbf16>) -> tensor<16x768xbf16> {
+  ^bb0(%x: tensor<16x128xbf16>, %y: tensor<128x768xbf16>):
+    // expected-error @+1 {{'tfc.matmul' op 'tfc.tile' is invalid: splitK 3 leaves blocks without K: K has 2 tiles of 64}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 64, 128, 2, 0, 3>} : (tensor<16x128xbf16>, tensor<128x768xbf16>) -> tensor<16x768xbf16>
+    tfc.yield %1 : tensor<16x768xbf16>
+  }
+  return %0 : tensor<16x768xbf16>
+}
+}
+
+// -----
+
+// A wgmma tile (5 values) on sm_80, which has no wgmma: mma.sync needs 6.
+module attributes {tfc.target = #tfc.target<arch = "sm_80", sm_count = 108, smem_per_block = 166912, smem_per_sm = 167936, regs_per_sm = 65536, l2_bytes = 41943040, hbm_bytes_per_second = 2039000000000, peak_flops_f32 = 19500000000000, peak_flops_f16 = 312000000000000, peak_flops_bf16 = 312000000000000, peak_flops_fp8 = 0>} {
+func.func @wgmma_tile_on_sm80(%a: tensor<16x768xbf16>, %b: tensor<768x768xbf16>) -> tensor<16x768xbf16> {
+  %0 = tfc.fusion "matmul" (%a, %b) : (tensor<16x768xbf16>, tensor<768x768xbf16>) -> tensor<16x768xbf16> {
+  ^bb0(%x: tensor<16x768xbf16>, %y: tensor<768x768xbf16>):
+    // expected-error @+1 {{'tfc.matmul' op 'tfc.tile' needs 6 values (blockM, blockN, blockK, warpsM, warpsN, stages), got 5}}
+    %1 = tfc.matmul %x, %y {tfc.tile = array<i64: 64, 128, 2, 0, 4>} : (tensor<16x768xbf16>, tensor<768x768xbf16>) -> tensor<16x768xbf16>
+    tfc.yield %1 : tensor<16x768xbf16>
+  }
+  return %0 : tensor<16x768xbf16>
+}
+}
