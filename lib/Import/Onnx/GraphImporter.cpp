@@ -93,7 +93,10 @@ FailureOr<Value> GraphImporter::materialize(OnnxValue &value) {
     return value.value = getConstant(value.constant, loc);
   assert(value.weight && "a value without SSA value, constant or weight");
   ElementsAttr data;
-  if (options.weights == OnnxWeightsMode::Inline) {
+  // With --weights=external, a folded additive mask stored in the model file
+  // keeps its data: it is structure (tfc-raise reads it), not a parameter.
+  if (options.weights == OnnxWeightsMode::Inline ||
+      isFoldedAdditiveMask(*value.weight)) {
     auto bytes = readTensorBytes(*value.weight, externalDataDir, loc,
                                  "weight '" + value.name + "'");
     if (failed(bytes))

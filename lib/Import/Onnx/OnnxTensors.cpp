@@ -104,6 +104,79 @@ bool mlir::tfc::onnx_import::isWeightTensor(const TensorProto &tensor) {
   return (isFloat && n > kMaxConstantFloatElements) || n >= (1 << 20);
 }
 
+bool mlir::tfc::onnx_import::isFoldedAdditiveMask(const TensorProto &tensor) {
+  if (tensor.data_location() == TensorProto::EXTERNAL)
+    return false;
+  const llvm::fltSemantics *semantics;
+  switch (tensor.data_type()) {
+  case TensorProto::FLOAT:
+    semantics = &llvm::APFloat::IEEEsingle();
+    break;
+  case TensorProto::DOUBLE:
+    semantics = &llvm::APFloat::IEEEdouble();
+    break;
+  case TensorProto::FLOAT16:
+    semantics = &llvm::APFloat::IEEEhalf();
+    break;
+  case TensorProto::BFLOAT16:
+    semantics = &llvm::APFloat::BFloat();
+    break;
+  default:
+    return false;
+  }
+  unsigned bits = llvm::APFloat::getSizeInBits(*semantics);
+  int64_t n = 1;
+  for (int64_t dim : tensor.dims())
+    n *= std::max<int64_t>(dim, 0);
+  // The element bits, from raw_data or the typed field that holds them.
+  const std::string &raw = tensor.raw_data();
+  bool fromRaw = !raw.empty();
+  if (fromRaw && static_cast<int64_t>(raw.size()) != n * (bits / 8))
+    return false;
+  if (!fromRaw) {
+    int64_t stored = bits == 32   ? tensor.float_data_size()
+                     : bits == 64 ? tensor.double_data_size()
+                                  : tensor.int32_data_size();
+    if (stored != n)
+      return false;
+  }
+  auto elementAt = [&](int64_t i) {
+    uint64_t word = 0;
+    if (fromRaw) {
+      std::memcpy(&word, raw.data() + i * (bits / 8), bits / 8); // little-endian
+    } else if (bits == 32) {
+      float f = tensor.float_data(i);
+      uint32_t w;
+      std::memcpy(&w, &f, 4);
+      word = w;
+    } else if (bits == 64) {
+      double d = tensor.double_data(i);
+      std::memcpy(&word, &d, 8);
+    } else {
+      word = static_cast<uint16_t>(tensor.int32_data(i));
+    }
+    return llvm::APFloat(*semantics, llvm::APInt(bits, word));
+  };
+  // As tfc-raise's masking values: -inf, or at most half the most negative
+  // finite value (every one of these semantics converts to double exactly).
+  double threshold =
+      -0.5 * llvm::APFloat::getLargest(*semantics).convertToDouble();
+  bool sawZero = false, sawMasking = false;
+  for (int64_t i = 0; i < n; ++i) {
+    llvm::APFloat x = elementAt(i);
+    if (x.isNaN())
+      return false;
+    if (x.isZero()) {
+      sawZero = true;
+    } else if (x.convertToDouble() <= threshold) {
+      sawMasking = true;
+    } else {
+      return false;
+    }
+  }
+  return sawZero && sawMasking;
+}
+
 /// Bytes per element in MLIR's dense storage (i1 takes one byte here).
 static size_t getStorageBytes(Type elementType) {
   return std::max<size_t>(1, elementType.getIntOrFloatBitWidth() / 8);

@@ -84,6 +84,15 @@ constexpr int64_t kMaxConstantFloatElements = 16;
 /// kMaxConstantFloatElements elements, or any tensor of 1M elements or more.
 bool isWeightTensor(const ::onnx::TensorProto &tensor);
 
+/// True when a weight tensor stored in the model file itself (not ONNX
+/// external data) is an additive attention mask an exporter folded: every
+/// element 0 or a masking value (-inf, or at most half the type's most
+/// negative finite value, such as torch.finfo.min), with both present.
+/// Such a tensor keeps its data even with --weights=external: it is graph
+/// structure, not a parameter to bind, and tfc-raise needs its values to
+/// see a causal mask.
+bool isFoldedAdditiveMask(const ::onnx::TensorProto &tensor);
+
 /// The payload as a DenseElementsAttr (for constants).
 DenseElementsAttr toDenseElements(const TensorBytes &tensor);
 
