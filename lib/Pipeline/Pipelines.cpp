@@ -75,9 +75,13 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
     shard.rank = options.rank;
     pm.addPass(createShardTensorParallel(shard));
   }
-  CanonicalizeLayoutOptions layout;
-  layout.report = options.report;
-  pm.addNestedPass<func::FuncOp>(createCanonicalizeLayout(layout));
+  // Each lever can be switched off for ablation (layout, online-softmax,
+  // fuse, rematerialize, precision=f32).
+  if (options.layout) {
+    CanonicalizeLayoutOptions layout;
+    layout.report = options.report;
+    pm.addNestedPass<func::FuncOp>(createCanonicalizeLayout(layout));
+  }
   if (options.precision != "f32") {
     LowerPrecisionOptions precision;
     precision.dtype = options.precision;
@@ -86,16 +90,20 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
     // External weights are converted once, at load, not cast on every run.
     pm.addNestedPass<func::FuncOp>(createFoldWeightCasts());
   }
-  OnlineSoftmaxOptions online;
-  online.report = options.report;
-  pm.addNestedPass<func::FuncOp>(createOnlineSoftmax(online));
+  if (options.onlineSoftmax) {
+    OnlineSoftmaxOptions online;
+    online.report = options.report;
+    pm.addNestedPass<func::FuncOp>(createOnlineSoftmax(online));
+  }
   if (options.fuse) {
     FuseOptions fuse;
     fuse.report = options.report;
     pm.addNestedPass<func::FuncOp>(createFuse(fuse));
-    RematerializeOptions rematerialize;
-    rematerialize.report = options.report;
-    pm.addNestedPass<func::FuncOp>(createRematerialize(rematerialize));
+    if (options.rematerialize) {
+      RematerializeOptions rematerialize;
+      rematerialize.report = options.report;
+      pm.addNestedPass<func::FuncOp>(createRematerialize(rematerialize));
+    }
   }
   pm.addNestedPass<func::FuncOp>(createWrapInFusions());
   TileOptions tile;

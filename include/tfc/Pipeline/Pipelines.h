@@ -41,6 +41,23 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
                                    "and tfc-rematerialize (false: one "
                                    "kernel per op)"),
                     llvm::cl::init(true)};
+  Option<bool> layout{
+      *this, "layout",
+      llvm::cl::desc("Run tfc-canonicalize-layout (transposes folded into "
+                     "matmul flags, Q/K/V packed); false: skip it, for "
+                     "lever ablation"),
+      llvm::cl::init(true)};
+  Option<bool> onlineSoftmax{
+      *this, "online-softmax",
+      llvm::cl::desc("Run tfc-online-softmax (single-pass softmax, flash "
+                     "attention); false: skip it, for lever ablation "
+                     "(softmax and attention keep their multi-pass forms)"),
+      llvm::cl::init(true)};
+  Option<bool> rematerialize{
+      *this, "rematerialize",
+      llvm::cl::desc("Run tfc-rematerialize after tfc-fuse; false: skip it, "
+                     "for lever ablation (fuse=false skips both)"),
+      llvm::cl::init(true)};
   Option<bool> report{*this, "report",
                       llvm::cl::desc("Passes that can report what they did "
                                      "(tfc-fuse, tfc-rematerialize) print "
