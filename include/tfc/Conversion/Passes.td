@@ -89,11 +89,17 @@ def PlanMemory : Pass<"tfc-plan-memory", "::mlir::func::FuncOp"> {
     ranges (from the defining alloc to the last use, views included) do not
     overlap share memory; offsets are aligned to `alignment` bytes. The
     arena size and the bytes a naive allocation would use are recorded as
-    `tfc.arena_bytes` and `tfc.unplanned_bytes` on the function.
+    `tfc.arena_bytes` and `tfc.unplanned_bytes` on the function. With
+    `report`, stderr gets one line per function: the number of buffers,
+    the sum of all intermediates (each aligned) and the arena that holds
+    them, e.g. `tfc-plan-memory: @main: 19 buffers, intermediates 540672
+    bytes -> arena 114688 bytes (21.2%)`.
   }];
   let options = [
     Option<"alignment", "alignment", "int64_t", /*default=*/"256",
            "Byte alignment of every buffer in the arena">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print the arena size against the sum of all intermediates">,
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect"];

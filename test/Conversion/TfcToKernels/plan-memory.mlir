@@ -1,5 +1,11 @@
 // RUN: tfc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(tfc-plan-memory))' | FileCheck %s
 // RUN: tfc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(tfc-plan-memory{alignment=1024}))' | FileCheck %s --check-prefix=ALIGN
+// RUN: tfc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(tfc-plan-memory{report=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPORT
+
+// With report: one line per planned function; nothing for @nothing.
+// REPORT: tfc-plan-memory: @chain: 3 buffers, intermediates 12288 bytes -> arena 8192 bytes (66.7%)
+// REPORT-NEXT: tfc-plan-memory: @view_keeps_alive: 2 buffers, intermediates 512 bytes -> arena 512 bytes (100.0%)
+// REPORT-NOT: tfc-plan-memory
 
 // Three buffers in a chain: %a dies when %c is written, so %c reuses %a's
 // bytes; %b overlaps both and gets its own range.
