@@ -25,6 +25,15 @@ TFLOP/s (8192^3, random data).  Prints the ratio table last; writes OUT/e2e.json
 
 Usage (device): benchmarks/e2e.py --lib libtfcrt.so --dir .device-carry/e2e --out OUT [--models a,b]
 scripts/device/e2e.sh does the whole device call.
+
+Lever ablation (--ablation, DIR from scripts/device/e2e_compile.py --ablation): per GPT-2
+shape, the artifact with every lever on and one per lever off (fusion, online softmax,
+layout, rematerialization, precision), plus CUDA graphs off (the all-on artifact run
+launch by launch, TFC_SESSION_NO_GRAPH), each checked against the float32 reference and
+timed (median, CUDA events); prints "lever | ms with lever off | ms all on | time the lever
+saves" and writes OUT/ablation_results.json. Then `tfc-run --roofline` on each all-on
+artifact (--tfc-run; the compute roofs are this run's torch.matmul bf16 / f32 rates, the
+memory roof tfc-run's own copy measurement) writes OUT/roofline_NAME.html and .svg.
 """
 import argparse
 import copy
@@ -149,15 +158,15 @@ class Tfc:
             outs.append(self._tensor(t))
         return ins, outs
 
-    def options(self, files):
+    def options(self, files, flags=0):
         arr = (C.c_char_p * len(files))(*[f.encode() for f in files])
         o = SessionOptions()
-        o.device, o.flags, o.weightFiles, o.weightFileCount = 0, 0, arr, len(files)
+        o.device, o.flags, o.weightFiles, o.weightFileCount = 0, flags, arr, len(files)
         o._keep = arr
         return o
 
-    def session(self, art, files):
-        o = self.options(files)
+    def session(self, art, files, flags=0):
+        o = self.options(files, flags)
         self.check(self.L.tfcArtifactCheckWeights(art, C.byref(o)), "check weights")
         s = C.c_void_p()
         self.check(self.L.tfcSessionCreate(art, C.byref(o), C.byref(s)), "session create")
@@ -611,6 +620,197 @@ def print_table(results, ceil, env):
               f"{fmt(r.get('floor_f32_ms'), '.3f')} | | | | | |")
 
 
+# ----------------------------------------------------------------------------
+# lever ablation (issue 8)
+# ----------------------------------------------------------------------------
+NO_GRAPH = 1  # TFC_SESSION_NO_GRAPH
+
+
+def time_artifact(tfc, art_path, st_path, ids, ref, torch, target_s, flags=0):
+    """Loads, binds (zero-copy), poisons, checks against ref and times one artifact."""
+    art = tfc.load(art_path)
+    sess = None
+    try:
+        t0 = time.time()
+        sess = tfc.session(art, [st_path], flags)
+        r = {"session_create_s": round(time.time() - t0, 2)}
+        ins, outs = tfc.io(art)
+        o = outs[0]
+        out = torch.full(o["shape"], float("nan"), dtype=torch.float32, device="cuda")
+        tfc.check(tfc.L.tfcSessionBindInputDevice(sess, b"input_ids", DT_I64, ids.data_ptr(),
+                                                  ids.numel() * 8), "bind input")
+        tfc.check(tfc.L.tfcSessionBindOutputDevice(sess, o["name"].encode(), DT_F32,
+                                                   out.data_ptr(), o["bytes"]), "bind output")
+        torch.cuda.synchronize()
+        tfc.check(tfc.L.tfcSessionPoison(sess, 0xFF), "poison")
+        r["first_run_ms"] = tfc.run_timed(sess)
+        torch.cuda.synchronize()
+        e = rel_err(out, ref)
+        one = max(tfc.run_timed(sess), 1e-3)
+        reps = int(min(200, max(5, target_s * 1e3 / one)))
+        for _ in range(max(2, reps // 10)):
+            tfc.run_timed(sess)
+        times = [tfc.run_timed(sess) for _ in range(reps)]
+        r.update(median_ms=float(np.median(times)), min_ms=float(np.min(times)),
+                 max_ms=float(np.max(times)), reps=reps, max_rel=e["max_rel"],
+                 l2_rel=e["l2_rel"], finite=e["finite"],
+                 launches=int(tfc.L.tfcArtifactLaunchCount(art)))
+        del out
+        return r
+    finally:
+        if sess is not None:
+            tfc.L.tfcSessionRelease(sess)
+        tfc.L.tfcArtifactRelease(art)
+        torch.cuda.synchronize()
+
+
+def run_roofline(args, art_path, st_path, ids, ceil, out_stem):
+    """tfc-run --roofline on one artifact; returns its summary lines."""
+    npy = os.path.join(args.tmp, os.path.basename(out_stem) + ".ids.npy")
+    np.save(npy, ids.cpu().numpy())
+    html = out_stem + ".html"
+    cmd = [args.tfc_run, art_path, "--input", f"input_ids={npy}", "--weights", st_path,
+           "--warmup", "3", "--repeat", "20", "--roofline", html,
+           "--peak-tflops", f"{ceil['bf16_gemm_TFLOPs']:.1f}",
+           "--peak-tflops-f32", f"{ceil['f32_gemm_TFLOPs']:.1f}"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    text = p.stdout + p.stderr
+    with open(out_stem + ".txt", "w") as f:
+        f.write("$ " + " ".join(cmd) + "\n" + text)
+    if p.returncode == 0 and os.path.exists(html):
+        page = open(html).read()
+        a, b = page.find("<svg "), page.find("</svg>")
+        if a >= 0 and b > a:
+            with open(out_stem + ".svg", "w") as f:
+                f.write(page[a:b + len("</svg>")] + "\n")
+    return {"rc": p.returncode, "cmd": " ".join(cmd), "output": text[-4000:]}
+
+
+def print_ablation(results, ceil, env):
+    print()
+    print(f"device: {env['gpu']} | torch {env['torch']} | commit {env.get('commit')} | "
+          f"{env['date_utc']} UTC")
+    print(f"ceilings: D2D copy {ceil['copy_GBps']:.0f} GB/s, bf16 GEMM "
+          f"{ceil['bf16_gemm_TFLOPs']:.0f} TFLOP/s, f32 GEMM {ceil['f32_gemm_TFLOPs']:.0f} TFLOP/s")
+    print("| model | lever | ms with lever off | ms all on | time the lever saves | "
+          "off / on | launches off / on | max rel err (lever off) |")
+    print("|" + "---|" * 8)
+    for name, r in results.items():
+        base = r.get("variants", {}).get("all_on", {})
+        on = base.get("median_ms")
+        for variant, v in r.get("variants", {}).items():
+            if variant == "all_on":
+                continue
+            lever = v.get("lever", variant)
+            off = v.get("median_ms")
+            if off is None or on is None:
+                why = (v.get("error") or base.get("error") or "not run").strip().splitlines()[-1][:80]
+                print(f"| {name} | {lever} | not run: {why} | {fmt(on, '.3f')} | | | | |")
+                continue
+            print(f"| {name} | {lever} | {off:.3f} | {on:.3f} | {off - on:+.3f} ms | "
+                  f"{off / on:.2f}x | {v.get('launches')} / {base.get('launches')} | "
+                  f"{fmt(v.get('max_rel'), '.1e')} |")
+        print(f"| {name} | (all levers on) | | {fmt(on, '.3f')} | | | {base.get('launches')} | "
+              f"{fmt(base.get('max_rel'), '.1e')} |")
+
+
+def ablation_main(args):
+    import torch
+    import transformers
+    import export_real_models as xr
+
+    torch.set_grad_enabled(False)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    os.makedirs(args.out, exist_ok=True)
+    os.makedirs(args.tmp, exist_ok=True)
+    abl = json.load(open(os.path.join(args.dir, "ablation.json")))
+    manifest = json.load(open(os.path.join(args.dir, "manifest.json")))
+    env = {"gpu": torch.cuda.get_device_name(0), "torch": torch.__version__,
+           "transformers": transformers.__version__,
+           "date_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+           "commit": abl["_meta"].get("commit"), "compile_meta": abl["_meta"]}
+    print("env:", json.dumps(env), flush=True)
+    dl = Deadline(args.deadline_at - time.time() if args.deadline_at else args.deadline_s)
+    tfc = Tfc(args.lib)
+    ceil = ceilings(torch)
+    print("ceilings:", json.dumps(ceil), flush=True)
+    names = [n for n in ("gpt2_124m_b1s16", "gpt2_124m_b8s1024") if n in abl]
+    if args.models:
+        names = [n for n in args.models.split(",") if n in abl]
+    results = {}
+    models = {}
+    for name in names:
+        r = results[name] = {"variants": {}}
+        try:
+            family, B, S, _ = xr.MODELS[name]
+            entry = manifest["models"][name]
+            graph = os.path.join(args.dir, name + ".onnx")
+            h = sha256_file(graph)
+            if h != entry["onnx_sha256"] or h != abl[name]["onnx_sha256"]:
+                raise RuntimeError(f"graph hash mismatch: file {h}, manifest {entry['onnx_sha256']}, "
+                                   f"ablation.json {abl[name]['onnx_sha256']}")
+            phase(f"{name}: build model, prove and write weights")
+            if family not in models:
+                models.clear()
+                models[family] = xr.build(name, tiny=manifest["env"].get("tiny", False))
+            model, cfg, _, _ = models[family]
+            # one safetensors file per model: the shapes share the weights (f32 in the
+            # file; bf16 artifacts convert at load)
+            st_path = os.path.join(args.tmp, family + ".ablation.safetensors")
+            base_path = os.path.join(args.dir, f"{name}.all_on.tfcm")
+            if not os.path.exists(st_path):
+                art = tfc.load(base_path)
+                try:
+                    write_weights(tfc, art, model, entry, graph, st_path, r)
+                finally:
+                    tfc.L.tfcArtifactRelease(art)
+            phase(f"{name}: float32 reference")
+            gpu_model = copy.deepcopy(model).cuda()
+            xr.set_attention(gpu_model, "sdpa")
+            seed = int.from_bytes(os.urandom(4), "little")
+            r["input_seed"] = seed
+            g = torch.Generator().manual_seed(seed)
+            ids = torch.randint(0, cfg.vocab_size, (B, S), generator=g, dtype=torch.int64).cuda()
+            ref = gpu_model(ids).float()
+            del gpu_model
+            torch.cuda.synchronize()
+            runs = [(v, a["lever"], os.path.join(args.dir, f"{name}.{v}.tfcm"), 0)
+                    for v, a in abl[name]["variants"].items()]
+            runs.append(("graphs_off", "CUDA graphs", base_path, NO_GRAPH))
+            for variant, lever, path, flags in runs:
+                v = r["variants"][variant] = {"lever": lever, "artifact": os.path.basename(path),
+                                              "no_graph": bool(flags)}
+                if dl.left() < 25:
+                    v["error"] = f"skipped: device-time budget ({dl.left():.0f} s left)"
+                    print(f"  {name} {variant}: {v['error']}", flush=True)
+                    continue
+                try:
+                    phase(f"{name}: {variant}")
+                    v.update(time_artifact(tfc, path, st_path, ids, ref, torch,
+                                           args.target_s, flags))
+                    print(f"  {name} {variant}: {v['median_ms']:.3f} ms, max_rel "
+                          f"{v['max_rel']:.1e}, {v['launches']} launches", flush=True)
+                except Exception:
+                    v["error"] = traceback.format_exc()[-2000:]
+                    print(f"  {name} {variant}: FAILED\n{v['error']}", flush=True)
+            if args.tfc_run and os.path.exists(args.tfc_run) and dl.left() > 30:
+                phase(f"{name}: tfc-run --roofline")
+                r["roofline"] = run_roofline(args, base_path, st_path, ids, ceil,
+                                             os.path.join(args.out, f"roofline_{name}"))
+                print("\n".join(l for l in r["roofline"]["output"].splitlines()
+                                if l.startswith(("roofline", "  ", "tfc-run"))), flush=True)
+            del ids, ref
+            torch.cuda.empty_cache()
+        except Exception:
+            r["error"] = traceback.format_exc()[-3000:]
+            print(f"{name}: FAILED\n{r['error']}", flush=True)
+        with open(os.path.join(args.out, "ablation_results.json"), "w") as f:
+            json.dump({"env": env, "ceilings": ceil, "models": results}, f, indent=1)
+    print_ablation(results, ceil, env)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lib", required=True, help="libtfcrt.so")
@@ -627,6 +827,11 @@ def main():
     ap.add_argument("--no-tfc", action="store_true", help="PyTorch baselines and ceilings only")
     ap.add_argument("--check-only", action="store_true",
                     help="no GPU: prove and write the weights, check that the artifacts bind them")
+    ap.add_argument("--ablation", action="store_true",
+                    help="lever ablation of DIR (scripts/device/e2e_compile.py --ablation) and "
+                         "tfc-run --roofline on its all-on artifacts")
+    ap.add_argument("--tfc-run", default="/tmp/build-rt/tfc-run",
+                    help="tfc-run binary for --ablation's roofline reports")
     ap.add_argument("--probe", action="store_true",
                     help="only load every artifact through --lib after torch + CUDA + transformers "
                          "are up (the benchmark's process state); exit 0 if that works")
@@ -644,6 +849,8 @@ def main():
                 print(f"probe: loaded {f}: {len(tfc.weights(a))} weights", flush=True)
                 tfc.L.tfcArtifactRelease(a)
         return 0
+    if args.ablation:
+        return ablation_main(args)
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.tmp, exist_ok=True)
     import torch

@@ -15,6 +15,15 @@
 #   [E2E_BUDGET_S=540] [E2E_RUNTIME_SRC=runtime] scripts/device/e2e.sh [DIR] [e2e.py options, e.g. --models a,b]
 # E2E_RUNTIME_SRC: the runtime sources to build (default: the carried tree's
 # runtime/; e.g. a committed snapshot: git archive HEAD runtime | tar -x -C DIR/src).
+#
+# Lever ablation + roofline (issue 8), here first:
+#   python3 scripts/device/e2e_compile.py --ablation .device-carry/e2e3
+# then on the device (carry .device-carry/e2e3, about 4 minutes):
+#   E2E_BUDGET_S=230 scripts/device/e2e.sh .device-carry/e2e3 --ablation
+# times GPT-2 with every lever on and each lever off (table "lever | ms with
+# lever off | ms all on | time the lever saves") and writes
+# $OUT/ablation_results.json and $OUT/roofline_<model>.{html,svg,txt}
+# (tfc-run --roofline, built here with the runtime).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 DIR=${1:-.device-carry/e2e}

@@ -14,6 +14,15 @@ launch count and arena size from `tfc-run --inspect`) and DIR/NAME.compile.log.
 
 Usage: scripts/device/e2e_compile.py DIR [--models a,b] [--precision bf16]
        [--pre-passes '--tfc-raise --tfc-canonicalize-layout'] [--tfc-opt build/bin/tfc-opt]
+
+Lever ablation (issue 8): scripts/device/e2e_compile.py --ablation OUTDIR [--from DIR]
+compiles GPT-2 (B8xS1024 and B1xS16, bf16, external weights) once with every lever on
+and once per lever off (ABLATION below: fusion, online softmax, layout, rematerialization,
+precision), into OUTDIR/NAME.VARIANT.tfcm, copies the graphs and the export manifest
+from DIR (default .device-carry/e2e), checks that every artifact loads
+(`tfc-run --inspect`) and that OUTDIR fits the 64 MiB device carry, and writes
+OUTDIR/ablation.json. CUDA graphs are the sixth lever: a run-time flag
+(benchmarks/e2e.py --ablation runs the all-on artifact launch by launch).
 """
 import argparse
 import hashlib
@@ -155,13 +164,104 @@ def inspect(tfc_run, art):
     return info
 
 
+# variant -> (lever it switches off, tfc-compile options); "all_on" is the baseline
+ABLATION = {
+    "all_on": (None, "precision=bf16"),
+    "fuse_off": ("fusion", "precision=bf16 fuse=false"),
+    "online_softmax_off": ("online softmax", "precision=bf16 online-softmax=false"),
+    "layout_off": ("layout", "precision=bf16 layout=false"),
+    "remat_off": ("rematerialization", "precision=bf16 rematerialize=false"),
+    "precision_off": ("precision (f32)", "precision=f32"),
+}
+ABLATION_MODELS = ["gpt2_124m_b8s1024", "gpt2_124m_b1s16"]
+CARRY_LIMIT = 64 << 20
+
+
+def ablation(args):
+    """Compiles ABLATION_MODELS once per ABLATION variant into args.ablation."""
+    import shutil
+    out, src = args.ablation, args.source
+    os.makedirs(out, exist_ok=True)
+    shutil.copy(os.path.join(src, "manifest.json"), out)
+    result = {"_meta": {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "working_tree": "dirty" if git("status", "--porcelain", "--untracked-files=no") else "clean",
+        "date_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+        "nproc": os.cpu_count(), "host": os.uname().nodename,
+        "variants": {k: {"lever": v[0], "options": v[1]} for k, v in ABLATION.items()}}}
+    failed = 0
+    for name in ABLATION_MODELS:
+        onnx_src = os.path.join(src, name + ".onnx")
+        if not os.path.exists(onnx_src):
+            print(f"{name}: no exported graph at {onnx_src}")
+            return 1
+        shutil.copy(onnx_src, out)
+        graph = os.path.join(out, name + ".onnx")
+        r = result[name] = {"onnx_sha256": sha256_file(graph), "variants": {}}
+        for variant, (lever, options) in ABLATION.items():
+            art = os.path.join(out, f"{name}.{variant}.tfcm")
+            if os.path.exists(art):
+                os.remove(art)
+            flag = (f"--tfc-compile=target=sm_90a artifact={art} "
+                    f"external-weights-file={name}.safetensors {options}")
+            cmd = [args.tfc_opt, "--weights=external", graph, flag, "-o", "/dev/null"]
+            t0 = time.perf_counter()
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            v = {"lever": lever, "options": options, "rc": p.returncode,
+                 "compile_s": round(time.perf_counter() - t0, 2), "cmd": " ".join(cmd)}
+            if p.returncode == 0:
+                # the listing is printed once the artifact validated; binding its
+                # weights must fail here (the safetensors file is made on the device)
+                q = subprocess.run([args.tfc_run, art, "--inspect"], capture_output=True, text=True)
+                v["loads"] = "tfcm format version" in q.stdout
+                v["weights_bound_here"] = q.returncode == 0
+                v["format_version"] = int(re.search(r"tfcm format version (\d+)", q.stdout).group(1)) \
+                    if v["loads"] else None
+                v["launches"] = int(re.search(r"launches \((\d+)\)", q.stdout).group(1)) \
+                    if v["loads"] else None
+                v["predicted_launches"] = q.stdout.count("predicted: ")
+                v["artifact_bytes"] = os.path.getsize(art)
+                if not v["loads"]:
+                    v["error"] = (q.stdout + q.stderr).strip().splitlines()[-1]
+            else:
+                v["error"] = (p.stdout + p.stderr).strip().splitlines()[-1]
+            ok = p.returncode == 0 and v.get("loads")
+            if ok:
+                v["sha256"] = sha256_file(art)
+                base = r["variants"].get("all_on", {}).get("sha256")
+                # e.g. online-softmax=false on GPT-2: attention is raised, and its
+                # kernel is the flash form whatever tfc.flash says; no softmax is left
+                v["identical_to_all_on"] = variant != "all_on" and v["sha256"] == base
+                if v["identical_to_all_on"]:
+                    v["note"] = "byte-identical to all_on: the lever changes nothing in these kernels"
+            failed += not ok
+            r["variants"][variant] = v
+            print(f"{name} {variant:18s} ({options}): {'ok' if ok else 'FAILED'} "
+                  f"{v['compile_s']} s, {v.get('launches')} launches, "
+                  f"{v.get('artifact_bytes', 0) / 2**20:.1f} MiB {v.get('error') or v.get('note') or ''}",
+                  flush=True)
+    total = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out)
+                if os.path.isfile(os.path.join(out, f)))
+    result["_meta"]["carry_bytes"] = total
+    result["_meta"]["fits_carry"] = total < CARRY_LIMIT
+    with open(os.path.join(out, "ablation.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    print(f"{out}: {total / 2**20:.1f} MiB ({'fits' if total < CARRY_LIMIT else 'EXCEEDS'} "
+          f"the 64 MiB carry); {failed} failed")
+    return 1 if failed or total >= CARRY_LIMIT else 0
+
+
 def git(*args):
     return subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True).stdout.strip()
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("dir")
+    ap.add_argument("dir", nargs="?")
+    ap.add_argument("--ablation", metavar="OUTDIR",
+                    help="compile GPT-2 once per lever off into OUTDIR (see the docstring)")
+    ap.add_argument("--from", dest="source", default=os.path.join(ROOT, ".device-carry", "e2e"),
+                    help="with --ablation: the folder with the exported graphs and manifest.json")
     ap.add_argument("--models", default="")
     ap.add_argument("--precision", default="f32", choices=["f32", "bf16", "f16"],
                     help="tfc-compile precision (weights stay f32 in the safetensors file)")
@@ -174,6 +274,10 @@ def main():
     ap.add_argument("--tfc-opt", default=os.path.join(ROOT, "build", "bin", "tfc-opt"))
     ap.add_argument("--tfc-run", default=os.path.join(ROOT, "build", "bin", "tfc-run"))
     args = ap.parse_args()
+    if args.ablation:
+        return ablation(args)
+    if not args.dir:
+        ap.error("DIR is required (or --ablation OUTDIR)")
     global PRECISION, PRE_PASSES, COMPILE_OPTIONS
     PRECISION = args.precision
     COMPILE_OPTIONS = args.compile_options.strip()
