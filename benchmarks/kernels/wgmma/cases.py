@@ -121,6 +121,56 @@ for tile in ((128, 128, 3), (128, 192, 2), (128, 256, 2), (128, 192, 3, 1), (128
                       epilogue=('bias', 'gelu'), tile=tile))
 
 
+# Issues 8 and 5 (benchmarks/RESULTS.md, "wgmma split-K and odd N"): GPT-2
+# 124M at one sequence of 16 tokens, where the output tiles leave most SMs
+# idle and the chooser splits K over a thread-block cluster (each also with
+# the split pinned off, `_nosplit`), the lm_head with N = 50257 (odd: rows
+# not 16-byte aligned) writing f32 logits at 16 and 8192 tokens (with tile
+# variants), and a Llama 1.1B MLP projection at 2048 tokens. `small` cases
+# are timed through CUDA graphs (a launch from Python takes longer than
+# these kernels run).
+CASES += [
+    case('check_split_k_bias_gelu', 'check', 16, 768, 3072, epilogue=('bias', 'gelu')),
+    case('check_split_k_kmajor_residual', 'check', 40, 3072, 776, transpose_rhs=True,
+         epilogue=('bias', 'residual')),
+    case('check_split_k_pinned_uneven', 'check', 16, 448, 200, tile=(64, 64, 2, 0, 3)),
+    case('check_odd_n_f32', 'check', 200, 136, 1001, transpose_rhs=True, epilogue=('cast',),
+         out_dtype='f32'),
+    case('check_odd_n_bias_f32', 'check', 16, 768, 515, transpose_rhs=True,
+         epilogue=('bias', 'cast'), out_dtype='f32'),
+    case('wg2_m16_qkv', 'bench', 16, 768, 2304),
+    case('wg2_m16_qkv_nosplit', 'bench', 16, 768, 2304, tile=(64, 128, 2, 0, 1)),
+    case('wg2_m16_mlp_up', 'bench', 16, 768, 3072),
+    case('wg2_m16_mlp_up_nosplit', 'bench', 16, 768, 3072, tile=(64, 128, 3, 0, 1)),
+    case('wg2_m16_mlp_down', 'bench', 16, 3072, 768),
+    case('wg2_m16_mlp_down_nosplit', 'bench', 16, 3072, 768, tile=(64, 64, 5, 0, 1)),
+    case('wg2_m16_lm_head', 'bench', 16, 768, 50257, transpose_rhs=True, epilogue=('cast',),
+         out_dtype='f32'),
+    case('wg2_lm_head', 'bench', 8192, 768, 50257, transpose_rhs=True, epilogue=('cast',),
+         out_dtype='f32'),
+    case('wg2_lm_head_128x128x2', 'bench', 8192, 768, 50257, transpose_rhs=True,
+         epilogue=('cast',), out_dtype='f32', tile=(128, 128, 2)),
+    case('wg2_lm_head_128x192x2', 'bench', 8192, 768, 50257, transpose_rhs=True,
+         epilogue=('cast',), out_dtype='f32', tile=(128, 192, 2)),
+    case('wg2_lm_head_128x256x3_persistent', 'bench', 8192, 768, 50257, transpose_rhs=True,
+         epilogue=('cast',), out_dtype='f32', tile=(128, 256, 3, 1)),
+    case('wg2_llama_mlp', 'bench', 2048, 2048, 5632),
+]
+# Split-K variants at M = 16 (pinned): how many K tiles a block of a split
+# needs before the split pays (blocks = tiles x splitK).
+for shape, tiles in (((768, 2304), ((64, 128, 3, 0, 2), (64, 128, 3, 0, 3), (64, 64, 3, 0, 2),
+                                    (64, 64, 3, 0, 3), (64, 64, 2, 0, 4))),
+                     ((768, 3072), ((64, 128, 3, 0, 2), (64, 128, 3, 0, 3), (64, 64, 3, 0, 2))),
+                     ((768, 768), ((64, 64, 2, 0, 1), (64, 64, 3, 0, 3), (64, 64, 2, 0, 6))),
+                     ((3072, 768), ((64, 64, 5, 0, 4), (64, 128, 5, 0, 8), (64, 64, 5, 0, 6)))):
+    k, n = shape
+    for tile in tiles:
+        CASES.append(case('wg2_split_m16_k%d_n%d_%s' % (k, n, 'x'.join(map(str, tile))), 'bench',
+                          16, k, n, tile=tile))
+for name, _, meta in CASES:
+    meta['small'] = meta['flops'] < 2e10
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../../.."
 TFC_OPT=${1:-build/bin/tfc-opt}
 PTXAS=${PTXAS:-/usr/local/cuda/bin/ptxas}
 HERE=benchmarks/kernels/wgmma
-DEST=.device-carry/wgmma
+DEST=${DEST:-.device-carry/wgmma}
 rm -rf "$DEST" && mkdir -p "$DEST/kernels" "$DEST/cases"
 python3 "$HERE/cases.py" "$DEST/cases" >/dev/null
 KERNEL_PASSES="gpu.module(convert-nvgpu-to-nvvm,convert-scf-to-cf,expand-strided-metadata,lower-affine,convert-gpu-to-nvvm{use-bare-ptr-memref-call-conv=1},convert-nvvm-to-llvm,canonicalize,cse,reconcile-unrealized-casts,tfc-extern-dynamic-shared-memory),nvvm-attach-target{chip=sm_90a features=+ptx80 O=3},gpu-module-to-binary{format=isa}"

@@ -19,7 +19,8 @@ export PATH=$PATH:/usr/local/cuda/bin
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader
 echo "commit $(cat "$DIR/commit") (uncommitted kernel files: $(cat "$DIR/dirty_files"))"
 CHECKS=$(python3 -c "import json; print(','.join(c['name'] for c in json.load(open('$DIR/cases/manifest.json')) if c['group'] == 'check'))")
-BENCHES=$(python3 -c "import json; print(','.join(c['name'] for c in json.load(open('$DIR/cases/manifest.json')) if c['group'] == 'bench'))")
+# BENCH_MATCH (a Python regex, default all) picks bench cases by name.
+BENCHES=$(BENCH_MATCH="${BENCH_MATCH:-.}" python3 -c "import json, os, re; print(','.join(c['name'] for c in json.load(open('$DIR/cases/manifest.json')) if c['group'] == 'bench' and re.search(os.environ['BENCH_MATCH'], c['name'])))")
 timeout 90 python3 "$DIR/run_wgmma.py" --dir "$DIR" --cases "$CHECKS" --out "$OUT/check"
 rc=$?
 echo "check exit status $rc"
@@ -28,15 +29,16 @@ if [ $BENCH = 1 ]; then
   timeout 180 python3 "$DIR/run_wgmma.py" --dir "$DIR" --cases "$BENCHES" --out "$OUT/bench"
   echo "bench exit status $?"
 fi
-for k in bench_square.wgmma bench_mlp_down.wgmma bench_square.mma; do
-  cuobjdump -sass "$DIR/kernels/$k.cubin" > "$OUT/$k.sass" 2>&1
-  echo "SASS $k: HGMMA $(grep -c HGMMA "$OUT/$k.sass"), UTMALDG $(grep -c UTMALDG "$OUT/$k.sass"), HMMA $(grep -c 'HMMA' "$OUT/$k.sass"), LDL/STL $(grep -cE 'LDL|STL' "$OUT/$k.sass"), WARPGROUP.ARRIVE $(grep -c 'WARPGROUP.ARRIVE' "$OUT/$k.sass"), WARPGROUP.DEPBAR $(grep -c 'WARPGROUP.DEPBAR' "$OUT/$k.sass")"
+for k in bench_square.wgmma bench_mlp_down.wgmma bench_square.mma wg2_m16_qkv.wgmma; do
+  mkdir -p /tmp/wgmma-sass && cuobjdump -sass "$DIR/kernels/$k.cubin" > "/tmp/wgmma-sass/$k.sass" 2>&1
+  [ -f "$DIR/kernels/$k.cubin" ] || continue
+  echo "SASS $k: HGMMA $(grep -c HGMMA "/tmp/wgmma-sass/$k.sass"), UTMALDG $(grep -c UTMALDG "/tmp/wgmma-sass/$k.sass"), HMMA $(grep -c 'HMMA' "/tmp/wgmma-sass/$k.sass"), LDL/STL $(grep -cE 'LDL|STL' "/tmp/wgmma-sass/$k.sass"), WARPGROUP.ARRIVE $(grep -c 'WARPGROUP.ARRIVE' "/tmp/wgmma-sass/$k.sass"), WARPGROUP.DEPBAR $(grep -c 'WARPGROUP.DEPBAR' "/tmp/wgmma-sass/$k.sass")"
 done
 if [ $SANITIZER = 1 ]; then
   # memcheck: both B layouts, tails, and the persistent schedule looping over
   # 561 tiles; racecheck (slower): one kernel of each schedule.
-  for run in "memcheck check_kmajor_bias_gelu,check_nmajor_bias_residual,check_persistent_many_tiles" \
-             "racecheck check_kmajor_bias_gelu,check_persistent_nmajor_bias_gelu"; do
+  for run in "memcheck check_kmajor_bias_gelu,check_nmajor_bias_residual,check_persistent_many_tiles,check_split_k_kmajor_residual,check_split_k_pinned_uneven,check_odd_n_f32" \
+             "racecheck check_kmajor_bias_gelu,check_persistent_nmajor_bias_gelu,check_split_k_bias_gelu"; do
     set -- $run
     timeout 100 compute-sanitizer --tool $1 python3 "$DIR/run_wgmma.py" --dir "$DIR" --check-only \
       --cases $2 > "$OUT/$1.log" 2>&1

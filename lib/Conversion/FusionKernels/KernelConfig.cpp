@@ -151,8 +151,11 @@ static constexpr int64_t kWgmmaShortK = 1024;
 /// Output tiles below which (times the SM count) K is split: fewer would
 /// leave more than half the SMs idle.
 static constexpr int64_t kWgmmaSplitBelowSmFraction = 2;
-/// Fewest K tiles each block of a split gets (its pipeline's depth).
-static constexpr int64_t kWgmmaMinSplitKTiles = 2;
+/// Fewest K tiles each block of a split gets. Measured on an H200 at M = 16
+/// (benchmarks/RESULTS.md, "wgmma split-K and odd N"): K = 768 (12 tiles)
+/// is best split 2-3 ways, K = 3072 8 ways; 6 ways at K = 768 lose to no
+/// split.
+static constexpr int64_t kWgmmaMinSplitKTiles = 4;
 
 /// Why `c` cannot run on a matmul with `kTiles` K tiles, or an empty string.
 static std::string whyInvalid(const WgmmaMatmulConfig &c, TargetAttr target,
@@ -212,33 +215,24 @@ mlir::tfc::chooseWgmmaMatmulConfig(Operation *op, TargetAttr target,
   int64_t batchCount = std::max<int64_t>(batch, 1);
   int64_t blockM = m <= 64 ? 64 : 128;
   // Few output tiles (small m): split K so that more SMs stream the
-  // weights. blockN 128 or 64, whichever gives more blocks (at most one per
-  // SM, at least kWgmmaMinSplitKTiles K tiles per block; ties to the wider
-  // tile, which reads A fewer times).
+  // weights, over 64 x 64 tiles (the f32 sums the first block of a split
+  // adds grow with the tile; 64 x 64 splits measured fastest), at most one
+  // block per SM and at least kWgmmaMinSplitKTiles K tiles per block.
   if (batchCount * ceilDiv(m, blockM) * ceilDiv(n, 128) *
           kWgmmaSplitBelowSmFraction <=
       smCount) {
-    std::optional<WgmmaMatmulConfig> best;
-    int64_t bestBlocks = 0;
-    for (int64_t blockN : {128, 64}) {
-      int64_t tiles = batchCount * ceilDiv(m, blockM) * ceilDiv(n, blockN);
-      int64_t splitK = std::clamp<int64_t>(
-          std::min({smCount / tiles, kTiles / kWgmmaMinSplitKTiles,
-                    WgmmaMatmulConfig::kMaxSplitK}),
-          1, WgmmaMatmulConfig::kMaxSplitK);
-      WgmmaMatmulConfig config{blockM, blockN, 2, false, splitK};
-      int64_t stages = (target.getSmemPerBlock() - kWgmmaReservedSharedBytes) /
-                       config.stageBytes();
-      config.stages = std::clamp<int64_t>(
-          std::min(stages, ceilDiv(kTiles, splitK)), 2, kWgmmaMaxStages);
-      if (!whyInvalid(config, target, kTiles).empty() ||
-          tiles * splitK <= bestBlocks)
-        continue;
-      best = config;
-      bestBlocks = tiles * splitK;
-    }
-    if (best && best->splitK > 1)
-      return *best;
+    int64_t tiles = batchCount * ceilDiv(m, blockM) * ceilDiv(n, 64);
+    int64_t splitK = std::clamp<int64_t>(
+        std::min({smCount / tiles, kTiles / kWgmmaMinSplitKTiles,
+                  WgmmaMatmulConfig::kMaxSplitK}),
+        1, WgmmaMatmulConfig::kMaxSplitK);
+    WgmmaMatmulConfig config{blockM, 64, 2, false, splitK};
+    int64_t stages = (target.getSmemPerBlock() - kWgmmaReservedSharedBytes) /
+                     config.stageBytes();
+    config.stages = std::clamp<int64_t>(
+        std::min(stages, ceilDiv(kTiles, splitK)), 2, kWgmmaMaxStages);
+    if (splitK > 1 && whyInvalid(config, target, kTiles).empty())
+      return config;
   }
 
   // The block tile whose last wave of blocks is fullest, weighted by the

@@ -95,11 +95,9 @@ struct WgmmaMatmulConfig {
   int64_t epilogueOffset() const {
     return persistent ? stages * stageBytes() : 0;
   }
-  /// Bytes of the f32 partial sums a block of a split hands to the first
-  /// block (over the stages, which are free by then).
-  int64_t partialBytes() const {
-    return splitK > 1 ? blockM * blockN * 4 : 0;
-  }
+  /// Bytes of the f32 partial sums the other blocks of a split store into
+  /// the first block's shared memory (over its stages, free by then).
+  int64_t partialBytes() const { return (splitK - 1) * blockM * blockN * 4; }
   int64_t sharedMemoryBytes() const {
     return std::max({stages * stageBytes(), epilogueOffset() + epilogueBytes(),
                      partialBytes()});

@@ -115,8 +115,8 @@ func.func @bad_persistent(%a: tensor<128x64xbf16>, %b: tensor<64x128xbf16>) -> t
 // benchmarks/RESULTS.md ("wgmma + TMA matmul"): GPT-2's qkv (K = 768,
 // N = 2304) takes 128x192 with two stages (two blocks per SM), mlp-up
 // (N = 3072) 128x256 with four, M <= 64 one warpgroup (blockM 64); with
-// so few output tiles (12 of 64 x 64) K is split over 6 blocks of a
-// cluster (72 blocks, 2 K tiles each).
+// so few output tiles (12 of 64 x 64) K is split over 3 blocks of a
+// cluster (36 blocks, 4 K tiles each).
 // CHECK-LABEL: gpu.func @qkv_0
 // CHECK-SAME: tfc.block = array<i64: 256, 1, 1>
 // CHECK-SAME: tfc.dynamic_shared_memory = 81920
@@ -125,9 +125,9 @@ func.func @bad_persistent(%a: tensor<128x64xbf16>, %b: tensor<64x128xbf16>) -> t
 // CHECK-SAME: tfc.dynamic_shared_memory = 196608
 // CHECK-SAME: tfc.grid = array<i64: 12, 64, 1>
 // CHECK-LABEL: gpu.func @decode_2
-// CHECK-SAME: known_cluster_size = array<i32: 6, 1, 1>
+// CHECK-SAME: known_cluster_size = array<i32: 3, 1, 1>
 // CHECK-SAME: tfc.block = array<i64: 128, 1, 1>
-// CHECK-SAME: tfc.grid = array<i64: 72, 1, 1>
+// CHECK-SAME: tfc.grid = array<i64: 36, 1, 1>
 // CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>
 // CHECK: nvvm.mapa
 func.func @qkv(%a: tensor<8192x768xbf16>, %b: tensor<768x2304xbf16>) -> tensor<8192x2304xbf16> {
@@ -158,26 +158,27 @@ func.func @decode(%a: tensor<40x768xbf16>, %b: tensor<768x768xbf16>) -> tensor<4
 // -----
 
 // Split K pinned (5th value): 4 blocks of a cluster per 64 x 128 tile, each
-// over 3 of the 12 K tiles of 64. Every block but the first stores its 64
-// f32 accumulators per thread to its shared memory; after a cluster barrier
-// the first adds its 3 peers' (mapa + loads from the shared::cluster
-// space), a second barrier frees the peers, and only the first block runs
-// the epilogue (bias + GELU on the full sum).
+// over 3 of the 12 K tiles of 64. After a cluster barrier (every block past
+// its main loop) each block but the first stores its 64 f32 accumulators
+// per thread into a slice of the first block's shared memory (mapa to rank
+// 0, stores to the shared::cluster space); after a second barrier the first
+// adds the 3 slices and alone runs the epilogue (bias + GELU on the full
+// sum).
 // CHECK-LABEL: gpu.func @split_k_bias_gelu
 // CHECK-SAME: known_cluster_size = array<i32: 4, 1, 1>
 // CHECK-SAME: tfc.block = array<i64: 128, 1, 1>
 // CHECK-SAME: tfc.grid = array<i64: 24, 1, 1>
 // CHECK: scf.for {{.*}} -> (!llvm.struct<(f32,
 // CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
 // CHECK: scf.if
-// CHECK-COUNT-64: llvm.store {{.*}} : f32, !llvm.ptr<3>
-// CHECK: nvvm.cluster.arrive {aligned}
-// CHECK-NEXT: nvvm.cluster.wait {aligned}
-// CHECK: scf.for
 // CHECK: nvvm.mapa {{.*}} : !llvm.ptr<3> -> !llvm.ptr<7>
-// CHECK-COUNT-64: llvm.load {{.*}} : !llvm.ptr<7> -> f32
+// CHECK-COUNT-64: llvm.store {{.*}} : f32, !llvm.ptr<7>
 // CHECK: nvvm.cluster.arrive {aligned}
 // CHECK-NEXT: nvvm.cluster.wait {aligned}
+// CHECK: scf.if
+// CHECK-COUNT-192: llvm.load {{.*}} : !llvm.ptr<3> -> f32
 // CHECK: scf.if
 // CHECK: math.tanh
 func.func @split_k_bias_gelu(%a: tensor<16x768xbf16>, %b: tensor<768x768xbf16>, %bias: tensor<768xbf16>) -> tensor<16x768xbf16> {

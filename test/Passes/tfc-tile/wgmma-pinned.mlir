@@ -3,7 +3,7 @@
 // RUN: tfc-opt %s --tfc-set-target=preset=sm_90a --tfc-tile | FileCheck %s --check-prefix=SM90
 // RUN: tfc-opt %s --tfc-set-target=preset=sm_90a --tfc-tile --tfc-test-emit-fusion-kernels=tensor-maps=true | FileCheck %s --check-prefix=KERNEL
 
-// Split 3 at M = 16 (the chooser would take 64 x 128 split 6): 9 tiles of
+// Split 3 at M = 16 (the chooser would take 64 x 64 split 3): 9 tiles of
 // 64 x 256, 27 blocks in clusters of 3.
 // SM90-LABEL: func.func @pinned_split
 // SM90: tfc.tile = array<i64: 64, 256, 2, 0, 3>

@@ -9,16 +9,16 @@
 // RUN: tfc-opt %s -split-input-file --tfc-set-target=preset=sm_80 --tfc-tile | FileCheck %s --check-prefix=SM80
 // RUN: tfc-opt %s -split-input-file --tfc-set-target=preset=sm_90a --tfc-tile --tfc-test-emit-fusion-kernels=tensor-maps=true | FileCheck %s --check-prefix=KERNEL
 
-// 16 x 768 x 2304 (qkv): 18 tiles of 64 x 128, K (12 tiles of 64) split 6
-// ways: 108 blocks of 2 K tiles, clusters of 6.
+// 16 x 768 x 2304 (qkv): 36 tiles of 64 x 64, K (12 tiles of 64) split 3
+// ways (at least 4 K tiles per block): 108 blocks, clusters of 3.
 // SM90-LABEL: func.func @m16_qkv
-// SM90: tfc.tile = array<i64: 64, 128, 2, 0, 6>
+// SM90: tfc.tile = array<i64: 64, 64, 4, 0, 3>
 // OFF-LABEL: func.func @m16_qkv
 // OFF: tfc.tile = array<i64: 32, 32, 32, 2, 2, 3>
 // SM80-LABEL: func.func @m16_qkv
 // SM80: tfc.tile = array<i64: 32, 32, 32, 2, 2, 3>
 // KERNEL-LABEL: gpu.func @m16_qkv_0
-// KERNEL-SAME: known_cluster_size = array<i32: 6, 1, 1>
+// KERNEL-SAME: known_cluster_size = array<i32: 3, 1, 1>
 // KERNEL-SAME: tfc.grid = array<i64: 108, 1, 1>
 func.func @m16_qkv(%a: tensor<16x768xbf16>, %b: tensor<768x2304xbf16>) -> tensor<16x2304xbf16> {
   %0 = tfc.fusion "matmul" (%a, %b) : (tensor<16x768xbf16>, tensor<768x2304xbf16>) -> tensor<16x2304xbf16> {
@@ -31,9 +31,9 @@ func.func @m16_qkv(%a: tensor<16x768xbf16>, %b: tensor<768x2304xbf16>) -> tensor
 
 // -----
 
-// 16 x 768 x 768 (attention out): 64-wide tiles give more blocks (12 x 6).
+// 16 x 768 x 768 (attention out): 12 tiles x 3.
 // SM90-LABEL: func.func @m16_proj
-// SM90: tfc.tile = array<i64: 64, 64, 2, 0, 6>
+// SM90: tfc.tile = array<i64: 64, 64, 4, 0, 3>
 func.func @m16_proj(%a: tensor<16x768xbf16>, %b: tensor<768x768xbf16>) -> tensor<16x768xbf16> {
   %0 = tfc.fusion "matmul" (%a, %b) : (tensor<16x768xbf16>, tensor<768x768xbf16>) -> tensor<16x768xbf16> {
   ^bb0(%x: tensor<16x768xbf16>, %y: tensor<768x768xbf16>):
@@ -45,9 +45,10 @@ func.func @m16_proj(%a: tensor<16x768xbf16>, %b: tensor<768x768xbf16>) -> tensor
 
 // -----
 
-// 16 x 768 x 3072 (mlp up): 24 tiles x 5 = 120 blocks.
+// 16 x 768 x 3072 (mlp up): 48 tiles x 2 = 96 blocks (x 3 would pass the
+// 132 SMs).
 // SM90-LABEL: func.func @m16_mlp_up
-// SM90: tfc.tile = array<i64: 64, 128, 3, 0, 5>
+// SM90: tfc.tile = array<i64: 64, 64, 5, 0, 2>
 func.func @m16_mlp_up(%a: tensor<16x768xbf16>, %b: tensor<768x3072xbf16>) -> tensor<16x3072xbf16> {
   %0 = tfc.fusion "matmul" (%a, %b) : (tensor<16x768xbf16>, tensor<768x3072xbf16>) -> tensor<16x3072xbf16> {
   ^bb0(%x: tensor<16x768xbf16>, %y: tensor<768x3072xbf16>):
