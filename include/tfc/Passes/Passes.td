@@ -655,8 +655,9 @@ def Tile : Pass<"tfc-tile", "::mlir::func::FuncOp"> {
       from 256 / 192 / 128 to fill the last wave of blocks; when the output
       tiles would keep fewer than half the SMs busy (small M, e.g. GPT-2 at
       16 tokens), K is split over `splitK` blocks of a thread-block cluster
-      (at most 8, at least 2 K tiles of 64 each) whose partial sums meet in
-      f32 before the epilogue (e.g. 16 x 768 x 2304: `[64, 128, 2, 0, 6]`;
+      (at most 8, at least 4 K tiles of 64 each, 64-wide tiles) whose
+      partial sums meet in f32 before the epilogue (e.g. 16 x 768 x 2304:
+      `[64, 64, 4, 0, 3]`;
       8192 x 768 x 2304 keeps `splitK` 1). Pinned values are checked: blockM
       64..256 and blockN 64..256 in steps of 64, splitK 1..8, at most the
       number of K tiles and only with persistent 0, shared memory;

@@ -110,8 +110,8 @@ struct WgmmaMatmulConfig {
 /// shared memory per block holds (at most 5; 2 for K <= 1024 and blockN <=
 /// 192, so that two blocks share an SM). When the output tiles would keep
 /// fewer than half the SMs busy (small m: decoding, short prompts), K is
-/// split over up to kMaxSplitK blocks per tile (blockN 128 or 64, whichever
-/// gives more blocks, at most one per SM; at least 2 K tiles per block).
+/// split over up to kMaxSplitK blocks per 64-wide tile (at most one block
+/// per SM, at least 4 K tiles per block).
 /// `tfc.tile = array<i64: blockM, blockN, stages[, persistent[, splitK]]>`
 /// pins it; errors name the violated constraint.
 FailureOr<WgmmaMatmulConfig> chooseWgmmaMatmulConfig(Operation *op,
