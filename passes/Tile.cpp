@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfc/Analysis/CostModel.h"
+#include "tfc/Analysis/KernelGroup.h"
 #include "tfc/Conversion/KernelTiles.h"
 #include "tfc/Passes/Passes.h"
 
@@ -29,6 +30,18 @@ namespace mlir::tfc {
 
 using namespace mlir;
 using namespace mlir::tfc;
+
+/// The ONNX node name a location carries: a NameLoc's, or the first one a
+/// FusedLoc holds (an op raised from several nodes, such as attention).
+static std::optional<StringRef> getNodeName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().getValue();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::optional<StringRef> name = getNodeName(inner))
+        return name;
+  return std::nullopt;
+}
 
 /// Prints one line per kernel (fusion): its anchor, predicted HBM bytes,
 /// FLOPs and roofline time on the target, its tiles; then the function's
@@ -57,18 +70,19 @@ static void printKernelTable(
         intermediates += getTensorBytes(result.getType());
     llvm::raw_ostream &os = llvm::errs();
     os << "tfc-tile: kernel " << index << " \"" << fusion.getKind() << "\"";
-    // Named after its anchor, else its first op that has a (node) name.
+    // Named after its anchor (tiled or not), else its first op that has a
+    // (node) name.
     Operation *named = tiled;
-    if (!named)
-      for (Operation &op : fusion.getBodyBlock().without_terminator())
-        if (isa<NameLoc>(op.getLoc()) && !isa<ReshapeOp>(op)) {
-          named = &op;
-          break;
-        }
+    for (Operation &op : fusion.getBodyBlock().without_terminator())
+      if (!named && isAnchorOp(&op))
+        named = &op;
+    for (Operation &op : fusion.getBodyBlock().without_terminator())
+      if (!named && getNodeName(op.getLoc()) && !isa<ReshapeOp>(op))
+        named = &op;
     if (named) {
       os << " (" << named->getName().stripDialect();
-      if (auto name = dyn_cast<NameLoc>(named->getLoc()))
-        os << " \"" << name.getName().getValue() << "\"";
+      if (std::optional<StringRef> name = getNodeName(named->getLoc()))
+        os << " \"" << *name << "\"";
       os << ")";
     }
     os << ": " << cost.hbmBytes << " bytes, "
