@@ -4,9 +4,11 @@
 # runs bench_kernels.py over every kernel version compiled into
 # .device-carry/attn/<VARIANT>/ (or those named in $VARIANTS), all in the
 # same call on the same GPU, each with its own PyTorch peers (SDPA's
-# FlashAttention-2 and cuDNN backends). Check cases (against the f32
-# reference, and under compute-sanitizer memcheck/racecheck) run only for the
-# variants named in $CHECK_VARIANTS (default: the last one).
+# FlashAttention-2 and cuDNN backends). The variants named in
+# $CHECK_VARIANTS (default: the last one) run every case, check cases
+# (against the f32 reference, under compute-sanitizer memcheck/racecheck)
+# and pinned tile variants included; the others only the cases matching
+# $BENCH_ONLY (default: the four issue shapes with default tiles).
 # Usage (on the device, from the repo root):
 #   [VARIANTS="base new"] [CHECK_VARIANTS=new] bash .device-carry/attn/attn_on_device.sh
 set -uo pipefail
@@ -22,7 +24,7 @@ VARIANTS=${VARIANTS:-$(cd "$DIR" && for d in */artifacts; do dirname "$d"; done)
 CHECK_VARIANTS=${CHECK_VARIANTS:-$(echo $VARIANTS | awk '{print $NF}')}
 status=0
 for v in $VARIANTS; do
-  only='^(?!check_)'
+  only=${BENCH_ONLY:-'^(gpt2_attn|attn_d128_causal|attn_d128|llama_attn_gqa)$'}
   case " $CHECK_VARIANTS " in *" $v "*) only='' ;; esac
   echo "=== variant $v: $(cat "$DIR/$v/commit")"
   mkdir -p "$RESULTS/$v"

@@ -157,6 +157,8 @@ rows('check_bias_gelu', 'bias_gelu', [1000, 1000], 'check')
 attention('check_attn_causal_gqa', 2, 8, 2, 200, 64, 'check', causal=True)
 attention('check_attn_d128_window', 1, 4, 4, 333, 128, 'check', causal=True, window=100)
 attention('check_attn_cross', 1, 2, 2, 70, 64, 'check', causal=False, skv=190)
+# GQA packing: 4 query heads of a group per block (tfc.tile's fifth value).
+attention('check_attn_gqa_packed', 2, 8, 2, 200, 64, 'check', causal=True, tile=(16, 64, 4, 2, 4))
 
 # GPT-2 124M at B8 x S1024, and the large shapes.
 matmul('gpt2_qkv', 8192, 2304, 768, 'bench')
@@ -180,6 +182,17 @@ attention('attn_d128_causal', 4, 16, 16, 4096, 128, 'bench', causal=True)
 attention('attn_d128', 4, 16, 16, 4096, 128, 'bench', causal=False)
 # Llama 1.1B's attention (32 query heads on 4 key/value heads, D = 64).
 attention('llama_attn_gqa', 1, 32, 4, 2048, 64, 'bench', causal=True)
+# Attention tile variants (pinned; the defaults are whichever measured
+# best): D = 128 with key tiles of 32 (fewer registers) or 8 warps x 16 rows
+# x 128 keys; Llama's GQA with 2, 4 or 8 query heads of a group per block.
+for tile in ((128, 32, 4, 2), (128, 128, 8, 2)):
+    suffix = '_t%s' % 'x'.join(map(str, tile))
+    attention('attn_d128_causal' + suffix, 4, 16, 16, 4096, 128, 'bench', causal=True, tile=tile)
+    attention('attn_d128' + suffix, 4, 16, 16, 4096, 128, 'bench', causal=False, tile=tile)
+for tile in ((32, 64, 4, 2, 2), (16, 64, 4, 2, 4), (32, 64, 8, 2, 4), (64, 64, 4, 2, 2),
+             (32, 64, 4, 2, 4), (64, 128, 4, 2)):
+    attention('llama_attn_gqa_t%s' % 'x'.join(map(str, tile)), 1, 32, 4, 2048, 64, 'bench',
+              causal=True, tile=tile)
 rows('gpt2_ln', 'layer_norm', [8192, 768], 'bench')
 rows('ln_16k_4k', 'layer_norm', [16384, 4096], 'bench')
 rows('rms_16k_4k', 'rms_norm', [16384, 4096], 'bench')
@@ -200,6 +213,7 @@ SANITIZE = {
     'check_attn_causal_gqa': ['memcheck', 'racecheck'],
     'check_attn_d128_window': ['memcheck'],
     'check_attn_cross': ['memcheck'],
+    'check_attn_gqa_packed': ['memcheck', 'racecheck'],
 }
 
 

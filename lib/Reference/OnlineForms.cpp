@@ -86,10 +86,11 @@ FailureOr<Tensor> reference::evaluateFlashAttention(AttentionOp op,
                                                     const Tensor *mask) {
   int64_t blockQ = kDefaultFlashBlockQ, blockKV = kDefaultFlashBlockKV;
   if (auto tile = op->getAttrOfType<DenseI64ArrayAttr>("tfc.tile")) {
-    if (tile.size() != 4 || tile[0] <= 0 || tile[1] <= 0)
-      return op.emitOpError("'tfc.tile' of the flash form needs 4 values "
-                            "(blockQ, blockKV, warps, stages) with positive "
-                            "blockQ and blockKV, got ")
+    if ((tile.size() != 4 && tile.size() != 5) || tile[0] <= 0 ||
+        tile[1] <= 0)
+      return op.emitOpError("'tfc.tile' of the flash form needs 4 or 5 "
+                            "values (blockQ, blockKV, warps, stages[, heads]) "
+                            "with positive blockQ and blockKV, got ")
              << tile;
     blockQ = tile[0];
     blockKV = tile[1];

@@ -30,7 +30,10 @@
 //      time. Causal and window attention loop only over the KV tiles some
 //      row of the block sees, and causal blocks run heaviest first.
 //
-// GQA and MQA: query head h reads key/value head h / (Hq / Hkv).
+// GQA and MQA: query head h reads key/value head h / (Hq / Hkv). A block
+// may own `heads` query heads of one group (tfc.tile's fifth value): its
+// warps are split among them and every K/V tile copied to shared memory
+// feeds all of them, with the same causal range (same query rows).
 //
 //===----------------------------------------------------------------------===//
 
@@ -127,22 +130,38 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
   Value qBlock = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   if (causal) // heaviest blocks (most keys) first
     qBlock = arith::SubIOp::create(b, loc, cst(qBlocks - 1), qBlock);
-  Value head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  // The block's query heads: c.heads of one key/value group, headBase
+  // first; warp w works on head headBase + w / warpsPerHead.
+  int64_t warpsPerHead = c.warps / c.heads;
+  Value headBase = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  Value headInBlock = cst(0), warpInHead = warp;
+  if (c.heads > 1) {
+    headBase = arith::MulIOp::create(b, loc, headBase, cst(c.heads));
+    headInBlock = arith::DivUIOp::create(b, loc, warp, cst(warpsPerHead));
+    warpInHead = arith::RemUIOp::create(b, loc, warp, cst(warpsPerHead));
+  }
+  Value head = c.heads > 1 ? addV(headBase, headInBlock) : headBase;
   Value batchIndex = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
-  Value kvHead = group == 1 ? head
-                            : arith::DivUIOp::create(b, loc, head, cst(group))
-                                  .getResult();
+  Value kvHead =
+      group == 1 ? head
+                 : arith::DivUIOp::create(b, loc, headBase, cst(group))
+                       .getResult();
   Value q0 = arith::MulIOp::create(b, loc, qBlock, cst(c.blockQ));
-  Value warpRow = arith::MulIOp::create(b, loc, warp, cst(c.rowsPerWarp()));
+  Value warpRow =
+      arith::MulIOp::create(b, loc, warpInHead, cst(c.rowsPerWarp()));
 
   // 1. Shared tiles and the copies in flight.
   SharedMemoryPlan smem(b, loc);
   auto arg = [&](Value v) {
     return ctx.emitter.getInputBuffer(cast<BlockArgument>(v).getArgNumber());
   };
+  // The Q tile of each of the block's heads (stage p: head headBase + p),
+  // copied by as many threads as it has 16-byte chunks when that is fewer
+  // than the block's.
+  int64_t qThreads = std::min(threads, c.blockQ * headDim / 8);
   StagedTile tileQ = StagedTile::create(b, loc, smem, arg(op.getQuery()),
-                                        {batchIndex, head}, c.blockQ, headDim,
-                                        1, tid, threads);
+                                        {batchIndex, headBase}, c.blockQ,
+                                        headDim, c.heads, tid, qThreads);
   StagedTile tileK = StagedTile::create(b, loc, smem, arg(op.getKey()),
                                         {batchIndex, kvHead}, c.blockKV,
                                         headDim, 2, tid, threads);
@@ -150,7 +169,21 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
                                         {batchIndex, kvHead}, c.blockKV,
                                         valueDim, 2, tid, threads);
   bool fullQ = qLen % c.blockQ == 0, fullKV = kvLen % c.blockKV == 0;
-  tileQ.copy(b, loc, cst(0), q0, cst(0), fullQ, true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    if (qThreads < threads) {
+      auto ifCopies = scf::IfOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid,
+                                cst(qThreads)),
+          /*withElse=*/false);
+      b.setInsertionPointToStart(ifCopies.thenBlock());
+    }
+    for (int64_t p = 0; p < c.heads; ++p) {
+      tileQ.batchIndices[1] = add(headBase, p);
+      tileQ.copy(b, loc, cst(p), q0, cst(0), fullQ, true);
+    }
+  }
   commitAsyncCopies(b, loc);
 
   // The KV tiles some row of this block sees: [kvBegin, kvEnd).
@@ -215,7 +248,7 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
   auto loadQ = [&](int64_t r, int64_t kk) {
     return loadMatrixFragments(
         b, loc, tileQ.shared,
-        {cst(0), add(addV(warpRow, l.lane16), r * 16),
+        {headInBlock, add(addV(warpRow, l.lane16), r * 16),
          add(l.lane16Half, kk * 16)},
         4, /*transpose=*/false);
   };
@@ -564,7 +597,7 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
     }
 
   LaunchConfig config;
-  config.grid = {qBlocks, qHeads, batch};
+  config.grid = {qBlocks, qHeads / c.heads, batch};
   config.block = {threads, 1, 1};
   config.dynamicSharedMemoryBytes = smem.bytes();
   return finishLaunch(ctx, config);

@@ -409,7 +409,7 @@ FailureOr<RowConfig> mlir::tfc::chooseRowKernelConfig(Operation *op,
 
 int64_t FlashAttentionConfig::sharedMemoryBytes(int64_t headDim,
                                                 int64_t valueDim) const {
-  return tileBytes(blockQ, headDim) +
+  return heads * tileBytes(blockQ, headDim) +
          stages * (tileBytes(blockKV, headDim) + tileBytes(blockKV, valueDim));
 }
 
@@ -433,25 +433,57 @@ mlir::tfc::chooseFlashAttentionConfig(Operation *op, TargetAttr target,
       break;
   }
   if (auto pinned = op->getAttrOfType<DenseI64ArrayAttr>(kTileAttrName)) {
-    if (pinned.size() != 4)
+    if (pinned.size() != 4 && pinned.size() != 5)
       return op->emitOpError("'")
              << kTileAttrName
-             << "' needs 4 values (blockQ, blockKV, warps, stages), got "
+             << "' needs 4 or 5 values (blockQ, blockKV, warps, stages[, "
+                "heads]), got "
              << pinned.size();
     ArrayRef<int64_t> v = pinned.asArrayRef();
-    config = {v[0], v[1], v[2], v[3]};
+    config = {v[0], v[1], v[2], v[3], pinned.size() == 5 ? v[4] : 1};
+    int64_t group = 1;
+    if (auto attention = dyn_cast<AttentionOp>(op))
+      group = cast<RankedTensorType>(attention.getQuery().getType())
+                  .getDimSize(1) /
+              cast<RankedTensorType>(attention.getKey().getType())
+                  .getDimSize(1);
+    if (config.heads < 1 || group % config.heads != 0 ||
+        config.warps % config.heads != 0)
+      return op->emitOpError("'")
+             << kTileAttrName << "' is invalid: heads " << config.heads
+             << " must divide the " << group
+             << " query heads of a key/value group and the " << config.warps
+             << " warps";
+    config.blockQ *= config.heads; // checked as the block's rows below
     if (config.warps < 1 || config.warps > 32 || config.stages != 2 ||
         (config.blockQ != 16 * config.warps &&
          config.blockQ != 32 * config.warps) ||
         config.blockKV < 16 || config.blockKV % 16 != 0)
       return op->emitOpError("'")
              << kTileAttrName
-             << "' is invalid: blockQ must be 16 or 32 times warps, blockKV "
-                "a positive multiple of 16 and stages 2";
+             << "' is invalid: blockQ times heads must be 16 or 32 times "
+                "warps, blockKV a positive multiple of 16 and stages 2";
     if (config.blockKV > 1024)
       return op->emitOpError("'")
              << kTileAttrName << "' is invalid: blockKV " << config.blockKV
              << " is more than 1024 keys";
+    config.blockQ /= config.heads;
+  }
+  // Tiles are copied 16 bytes per thread per row step, each thread the
+  // same number of whole copies (the Q tile by at most as many threads as
+  // it has 16-byte chunks; the K and V tiles, copied every step, by all).
+  int64_t threads = config.threads();
+  for (auto [rows, cols, copiers] :
+       {std::tuple{config.blockKV, headDim, threads},
+        std::tuple{config.blockKV, valueDim, threads},
+        std::tuple{config.blockQ, headDim,
+                   std::min(threads, config.blockQ * headDim / 8)}}) {
+    int64_t chunks = cols / 8;
+    if (copiers % chunks != 0 || (rows * chunks) % copiers != 0)
+      return op->emitOpError("flash attention tile ")
+             << rows << " x " << cols
+             << " does not split into whole 16-byte copies over " << threads
+             << " threads";
   }
   int64_t bytes = config.sharedMemoryBytes(headDim, valueDim);
   if (bytes > target.getSmemPerBlock())

@@ -154,15 +154,18 @@ FailureOr<RowConfig> chooseRowKernelConfig(Operation *op, TargetAttr target);
 // Attention
 //===----------------------------------------------------------------------===//
 
-/// Flash attention on tensor cores: a block handles blockQ query rows
-/// (16 or 32 per warp) and streams keys and values blockKV at a time through
-/// `stages` shared-memory buffers.
+/// Flash attention on tensor cores: a block handles blockQ query rows of
+/// `heads` query heads of one key/value group (GQA: the heads share each
+/// K/V tile; warps / heads warps per head, 16 or 32 rows per warp) and
+/// streams keys and values blockKV at a time through `stages` shared-memory
+/// buffers.
 struct FlashAttentionConfig {
   int64_t blockQ, blockKV, warps, stages;
+  int64_t heads = 1;
 
   int64_t threads() const { return warps * 32; }
   /// Query rows each warp owns (16 or 32: one or two mma m-tiles).
-  int64_t rowsPerWarp() const { return blockQ / warps; }
+  int64_t rowsPerWarp() const { return blockQ * heads / warps; }
   /// Shared memory of the Q tile and the K and V stages (16-bit elements).
   int64_t sharedMemoryBytes(int64_t headDim, int64_t valueDim) const;
 };
@@ -172,7 +175,8 @@ struct FlashAttentionConfig {
 /// per warp above head dim 64; blockKV the largest of 64, 32, 16 whose
 /// tiles let two blocks share an SM's shared memory (else the largest that
 /// fits a block). Honors `tfc.tile = array<i64: blockQ, blockKV, warps,
-/// stages>` on `op` (checked against the rules and the shared memory).
+/// stages[, heads]>` on `op` (checked against the rules and the shared
+/// memory).
 FailureOr<FlashAttentionConfig>
 chooseFlashAttentionConfig(Operation *op, TargetAttr target, int64_t headDim,
                            int64_t valueDim);

@@ -106,7 +106,11 @@ FailureOr<Operation *> mlir::tfc::recordKernelTiles(FusionOp fusion,
         attention, target, q.getDimSize(3), v.getDimSize(3));
     if (failed(c))
       return failure();
-    record(attention, {c->blockQ, c->blockKV, c->warps, c->stages});
+    if (c->heads > 1)
+      record(attention,
+             {c->blockQ, c->blockKV, c->warps, c->stages, c->heads});
+    else
+      record(attention, {c->blockQ, c->blockKV, c->warps, c->stages});
     return anchor;
   }
   if (isa<SoftmaxOp, LayerNormOp, RmsNormOp>(anchor)) {

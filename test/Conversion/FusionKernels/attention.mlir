@@ -215,6 +215,43 @@ func.func @flash_causal_negative_scale(%q: tensor<1x1x70x16xbf16>, %k: tensor<1x
   return %0 : tensor<1x1x70x16xbf16>
 }
 
+// GQA packing (tfc.tile's fifth value): a block owns 2 query heads of a
+// group of 4, one warp each, 16 rows of each; the K/V tile it copies feeds
+// both. The 16 x 16 Q tile of a head is 32 copies of 16 bytes, so only
+// threads 0..31 copy (both heads); the grid has Hq / 2 blocks per batch.
+// CHECK-LABEL: gpu.func @flash_gqa_two_heads_per_block_8
+// CHECK-SAME: tfc.block = array<i64: 64, 1, 1>
+// CHECK-SAME: tfc.grid = array<i64: 3, 2, 1>
+// CHECK: %[[HB:.*]] = arith.muli %block_id_y, %c2{{[_0-9]*}} : index
+// CHECK: arith.divui %[[HB]], %c4{{[_0-9]*}} : index
+// CHECK: arith.cmpi ult, %thread_id_x, %c32{{[_0-9]*}} : index
+// CHECK-NEXT: scf.if
+// CHECK: nvgpu.device_async_copy {{.*}} to memref<2x16x24xbf16
+// CHECK: nvgpu.device_async_copy {{.*}} to memref<2x16x24xbf16
+func.func @flash_gqa_two_heads_per_block(%q: tensor<1x4x40x16xbf16>, %k: tensor<1x1x40x16xbf16>, %v: tensor<1x1x40x16xbf16>) -> tensor<1x4x40x16xbf16> {
+  %0 = tfc.fusion "attention" (%q, %k, %v) : (tensor<1x4x40x16xbf16>, tensor<1x1x40x16xbf16>, tensor<1x1x40x16xbf16>) -> tensor<1x4x40x16xbf16> {
+  ^bb0(%a: tensor<1x4x40x16xbf16>, %b: tensor<1x1x40x16xbf16>, %c: tensor<1x1x40x16xbf16>):
+    %1 = tfc.attention %a, %b, %c {scale = 0.25 : f32, causal = true, tfc.tile = array<i64: 16, 32, 2, 2, 2>} : (tensor<1x4x40x16xbf16>, tensor<1x1x40x16xbf16>, tensor<1x1x40x16xbf16>) -> tensor<1x4x40x16xbf16>
+    tfc.yield %1 : tensor<1x4x40x16xbf16>
+  }
+  return %0 : tensor<1x4x40x16xbf16>
+}
+
+// Four heads of a group of 4 per block (one warp each), D = 32, window 20
+// on top of causal, two groups: each warp's head and rows in the mask
+// and the store.
+// CHECK-LABEL: gpu.func @flash_gqa_four_heads_window_9
+// CHECK-SAME: tfc.block = array<i64: 128, 1, 1>
+// CHECK-SAME: tfc.grid = array<i64: 4, 2, 1>
+func.func @flash_gqa_four_heads_window(%q: tensor<1x8x50x32xbf16>, %k: tensor<1x2x50x32xbf16>, %v: tensor<1x2x50x32xbf16>) -> tensor<1x8x50x32xbf16> {
+  %0 = tfc.fusion "attention" (%q, %k, %v) : (tensor<1x8x50x32xbf16>, tensor<1x2x50x32xbf16>, tensor<1x2x50x32xbf16>) -> tensor<1x8x50x32xbf16> {
+  ^bb0(%a: tensor<1x8x50x32xbf16>, %b: tensor<1x2x50x32xbf16>, %c: tensor<1x2x50x32xbf16>):
+    %1 = tfc.attention %a, %b, %c {scale = 0.17 : f32, causal = true, window = 20 : i64, tfc.tile = array<i64: 16, 32, 4, 2, 4>} : (tensor<1x8x50x32xbf16>, tensor<1x2x50x32xbf16>, tensor<1x2x50x32xbf16>) -> tensor<1x8x50x32xbf16>
+    tfc.yield %1 : tensor<1x8x50x32xbf16>
+  }
+  return %0 : tensor<1x8x50x32xbf16>
+}
+
 // PTX-NOT: __nv_
 // PTX-NOT: ld.local
 // PTX: .extern .shared .align 1024 .b8 __dynamic_shmem__0[];
@@ -237,4 +274,4 @@ func.func @flash_causal_negative_scale(%q: tensor<1x1x70x16xbf16>, %k: tensor<1x
 // CUBIN: gpu.binary @kernels
 
 // SIM-NOT: FAIL
-// SIM: 8 kernels match the reference
+// SIM: 10 kernels match the reference

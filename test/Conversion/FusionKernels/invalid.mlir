@@ -107,11 +107,52 @@ func.func @tile_shared_memory(%a: tensor<64x64xbf16>, %b: tensor<64x64xbf16>) ->
 func.func @attention_tile(%q: tensor<1x1x64x64xbf16>, %k: tensor<1x1x64x64xbf16>, %v: tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
   %0 = tfc.fusion "attention" (%q, %k, %v) : (tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16> {
   ^bb0(%a: tensor<1x1x64x64xbf16>, %b: tensor<1x1x64x64xbf16>, %c: tensor<1x1x64x64xbf16>):
-    // expected-error @+1 {{'tfc.attention' op 'tfc.tile' is invalid: blockQ must be 16 or 32 times warps, blockKV a positive multiple of 16 and stages 2}}
+    // expected-error @+1 {{'tfc.attention' op 'tfc.tile' is invalid: blockQ times heads must be 16 or 32 times warps, blockKV a positive multiple of 16 and stages 2}}
     %1 = tfc.attention %a, %b, %c {scale = 0.125 : f32, tfc.tile = array<i64: 64, 64, 3, 2>} : (tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>, tensor<1x1x64x64xbf16>) -> tensor<1x1x64x64xbf16>
     tfc.yield %1 : tensor<1x1x64x64xbf16>
   }
   return %0 : tensor<1x1x64x64xbf16>
+}
+
+// -----
+
+// GQA packing: the block's heads must be heads of one key/value group (4
+// query heads per key/value head here, so 3 cannot pack).
+func.func @attention_tile_heads(%q: tensor<1x8x64x64xbf16>, %k: tensor<1x2x64x64xbf16>) -> tensor<1x8x64x64xbf16> {
+  %0 = tfc.fusion "attention" (%q, %k) : (tensor<1x8x64x64xbf16>, tensor<1x2x64x64xbf16>) -> tensor<1x8x64x64xbf16> {
+  ^bb0(%a: tensor<1x8x64x64xbf16>, %b: tensor<1x2x64x64xbf16>):
+    // expected-error @+1 {{'tfc.attention' op 'tfc.tile' is invalid: heads 3 must divide the 4 query heads of a key/value group and the 6 warps}}
+    %1 = tfc.attention %a, %b, %b {scale = 0.125 : f32, tfc.tile = array<i64: 32, 64, 6, 2, 3>} : (tensor<1x8x64x64xbf16>, tensor<1x2x64x64xbf16>, tensor<1x2x64x64xbf16>) -> tensor<1x8x64x64xbf16>
+    tfc.yield %1 : tensor<1x8x64x64xbf16>
+  }
+  return %0 : tensor<1x8x64x64xbf16>
+}
+
+// -----
+
+// A key tile of 16 x 16 is 32 copies of 16 bytes: 64 threads cannot each
+// take whole ones (the kernel would leave half the tile uncopied).
+func.func @attention_tile_copy_split(%q: tensor<1x1x64x16xbf16>) -> tensor<1x1x64x16xbf16> {
+  %0 = tfc.fusion "attention" (%q) : (tensor<1x1x64x16xbf16>) -> tensor<1x1x64x16xbf16> {
+  ^bb0(%a: tensor<1x1x64x16xbf16>):
+    // expected-error @+1 {{'tfc.attention' op flash attention tile 16 x 16 does not split into whole 16-byte copies over 64 threads}}
+    %1 = tfc.attention %a, %a, %a {scale = 0.25 : f32, tfc.tile = array<i64: 32, 16, 2, 2>} : (tensor<1x1x64x16xbf16>, tensor<1x1x64x16xbf16>, tensor<1x1x64x16xbf16>) -> tensor<1x1x64x16xbf16>
+    tfc.yield %1 : tensor<1x1x64x16xbf16>
+  }
+  return %0 : tensor<1x1x64x16xbf16>
+}
+
+// -----
+
+// Head dim 48: six 16-byte chunks per row do not divide 128 threads.
+func.func @attention_head_dim_48(%q: tensor<1x1x64x48xbf16>) -> tensor<1x1x64x48xbf16> {
+  %0 = tfc.fusion "attention" (%q) : (tensor<1x1x64x48xbf16>) -> tensor<1x1x64x48xbf16> {
+  ^bb0(%a: tensor<1x1x64x48xbf16>):
+    // expected-error @+1 {{'tfc.attention' op flash attention tile 64 x 48 does not split into whole 16-byte copies over 128 threads}}
+    %1 = tfc.attention %a, %a, %a {scale = 0.14 : f32} : (tensor<1x1x64x48xbf16>, tensor<1x1x64x48xbf16>, tensor<1x1x64x48xbf16>) -> tensor<1x1x64x48xbf16>
+    tfc.yield %1 : tensor<1x1x64x48xbf16>
+  }
+  return %0 : tensor<1x1x64x48xbf16>
 }
 
 // -----

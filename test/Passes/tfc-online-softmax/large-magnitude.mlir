@@ -44,7 +44,7 @@
 // The reference executor rejects flash tiles it cannot run.
 // RUN: sed -e 's/array<i64: 32, 48, 2, 2>/array<i64: 0, 48, 2, 2>/' %t/online.mlir > %t/bad-tile.mlir
 // RUN: not tfc-reference %t/bad-tile.mlir --entry main --output-dir %t/bad --input x=%t/x.npy --input y=%t/y.npy --input q=%t/q.npy --input k=%t/k.npy --input v=%t/v.npy --input qx=%t/qx.npy --input m=%t/m.npy 2>&1 | FileCheck %s --check-prefix=BAD-TILE
-// BAD-TILE: error: 'tfc.attention' op 'tfc.tile' of the flash form needs 4 values (blockQ, blockKV, warps, stages) with positive blockQ and blockKV, got array<i64: 0, 48, 2, 2>
+// BAD-TILE: error: 'tfc.attention' op 'tfc.tile' of the flash form needs 4 or 5 values (blockQ, blockKV, warps, stages[, heads]) with positive blockQ and blockKV, got array<i64: 0, 48, 2, 2>
 
 // The textbook forms, no maximum subtracted.
 func.func @naive(%x: tensor<4x300xf32> {tfc.name = "x"}, %q: tensor<1x4x70x16xf32> {tfc.name = "q"},

@@ -20,7 +20,7 @@ module attributes {tfc.target = #tfc.target<arch = "sm_90a", sm_count = 132, sme
 func.func @attention_bad_rule(%q: tensor<1x8x256x64xbf16>) -> tensor<1x8x256x64xbf16> {
   %0 = tfc.fusion "attention" (%q) : (tensor<1x8x256x64xbf16>) -> tensor<1x8x256x64xbf16> {
   ^bb0(%a: tensor<1x8x256x64xbf16>):
-    // expected-error @+1 {{'tfc.attention' op 'tfc.tile' is invalid: blockQ must be 16 or 32 times warps, blockKV a positive multiple of 16 and stages 2}}
+    // expected-error @+1 {{'tfc.attention' op 'tfc.tile' is invalid: blockQ times heads must be 16 or 32 times warps, blockKV a positive multiple of 16 and stages 2}}
     %1 = tfc.attention %a, %a, %a {scale = 0.125 : f32, tfc.tile = array<i64: 64, 0, 4, 2>} : (tensor<1x8x256x64xbf16>, tensor<1x8x256x64xbf16>, tensor<1x8x256x64xbf16>) -> tensor<1x8x256x64xbf16>
     tfc.yield %1 : tensor<1x8x256x64xbf16>
   }
