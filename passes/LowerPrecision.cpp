@@ -16,9 +16,15 @@
 //      everything else. Its f32 operands are converted to the compute type
 //      (constants and inline parameters converted once, ahead of time;
 //      activations and external parameters through one shared tfc.cast) and
-//      its f32 results retyped; a lowered matmul accumulates in f32.
+//      its f32 results retyped; a lowered matmul accumulates in f32. With
+//      all-reduce-dtype=f32, a lowered matmul whose result only feeds
+//      tfc.all_reduce keeps its f32 result (the unrounded accumulator), so
+//      tensor-parallel partials are summed in f32 and rounded once.
 //   3. Cast the function's results back to their declared types; erase the
 //      f32 weights nothing reads any more.
+//   4. Move each narrowing cast in front of the reshape or transpose it
+//      reads (HoistNarrowingCast of tfc-canonicalize-layout), so it fuses
+//      into the producer's epilogue instead of being a kernel of its own.
 //
 // With fp8=per-tensor|per-channel, step 2 turns each lowered matmul whose
 // weight (rhs) is an inline rank-2 f32 tensor into tfc.dynamic_quantize of
@@ -36,6 +42,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
@@ -107,9 +114,10 @@ constexpr double kE4M3Max = 448.0;
 class PrecisionLowering {
 public:
   PrecisionLowering(func::FuncOp func, FloatType low, bool keepResidual,
-                    Fp8Mode fp8)
+                    Fp8Mode fp8, bool allReduceInF32)
       : func(func), low(low),
-        f32(Float32Type::get(func.getContext())), fp8(fp8) {
+        f32(Float32Type::get(func.getContext())), fp8(fp8),
+        allReduceInF32(allReduceInF32) {
     // Step 1a: the f32 tensors, before any is retyped.
     for (Value arg : func.getArguments())
       if (isF32Tensor(arg))
@@ -142,6 +150,7 @@ private:
   func::FuncOp func;
   FloatType low, f32;
   Fp8Mode fp8;
+  bool allReduceInF32;
   /// The fp8 quantization of each activation a matmul reads.
   DenseMap<Value, DynamicQuantizeOp> quantized;
   /// Matmuls replaced by fp8 ones, erased once the walk is done.
@@ -347,6 +356,17 @@ void PrecisionLowering::lower(Operation *op, FloatType compute) {
       !isa<CastOp>(op) ||
       (isFloatTensor(op->getOperand(0).getType()) &&
        isFloatTensor(op->getResult(0).getType()));
+  // A tensor-parallel partial: the matmul returns its f32 accumulator.
+  bool partialInF32 = allReduceInF32 && compute != f32 && isa<MatmulOp>(op) &&
+                      !op->getResult(0).use_empty() &&
+                      llvm::all_of(op->getResult(0).getUsers(),
+                                   [](Operation *user) {
+                                     return isa<AllReduceOp>(user);
+                                   });
+  if (partialInF32) {
+    retypeResults = false;
+    keptF32.insert(op->getResult(0));
+  }
   for (OpOperand &operand : op->getOpOperands())
     if (originalF32.contains(operand.get()))
       operand.set(convert(operand.get(), compute));
@@ -444,6 +464,11 @@ struct LowerPrecisionPass
                     "per-channel";
       return signalPassFailure();
     }
+    if (allReduceDtype != "f32" && allReduceDtype != "low") {
+      func.emitError("tfc-lower-precision all-reduce-dtype '")
+          << allReduceDtype << "' is not supported; expected f32 or low";
+      return signalPassFailure();
+    }
     if (!low && fp8Mode == Fp8Mode::None)
       return; // dtype=f32: nothing to lower
     if (!low) {
@@ -460,9 +485,23 @@ struct LowerPrecisionPass
           << func.getBody().getBlocks().size() << " blocks";
       return signalPassFailure();
     }
-    PrecisionLowering lowering(func, low, keepResidualF32, fp8Mode);
+    PrecisionLowering lowering(func, low, keepResidualF32, fp8Mode,
+                               allReduceDtype == "f32");
     if (failed(lowering.run()))
       return signalPassFailure();
+    // Step 4: a cast to the low type that reads a reshape or transpose of
+    // an f32-kept value (a norm on the residual stream feeding a matmul)
+    // moves in front of it, next to the producer whose epilogue takes it.
+    // Only these patterns run: no folding, no constant CSE.
+    RewritePatternSet patterns(context);
+    populateHoistNarrowingCastPatterns(patterns);
+    if (failed(applyPatternsGreedily(
+            func, std::move(patterns),
+            GreedyRewriteConfig().enableFolding(false).enableConstantCSE(
+                false)))) {
+      func.emitError("tfc-lower-precision: hoisting casts did not converge");
+      return signalPassFailure();
+    }
     numWeightsConverted += lowering.weightsConverted;
     numCastsInserted += lowering.castsInserted;
     numOpsLowered += lowering.opsLowered;

@@ -17,7 +17,11 @@
 //  2. Rewrite in program order, tracking for each value whether, and how,
 //     it is split: column-split matmuls get a column slice of their weight,
 //     shape-only ops and elementwise ops follow the split, row-split
-//     matmuls get the matching row slice and an all-reduce.
+//     matmuls get the matching row slice and an all-reduce. With
+//     reduce-dtype=f32, a row-split matmul of 16-bit operands writes its
+//     f32 accumulator, the all-reduce sums f32 partials, and one tfc.cast
+//     rounds the sum back (one rounding, as on one GPU, instead of one per
+//     partial plus one for the 16-bit sum).
 //  3. Drop the full weights nobody reads any more.
 //
 //===----------------------------------------------------------------------===//
@@ -102,13 +106,14 @@ RankedTensorType withDim(RankedTensorType type, int64_t axis, int64_t size) {
 
 class Sharder {
 public:
-  Sharder(int64_t rank, int64_t ranks) : rank(rank), ranks(ranks) {}
+  Sharder(int64_t rank, int64_t ranks, bool reduceInF32)
+      : rank(rank), ranks(ranks), reduceInF32(reduceInF32) {}
 
   LogicalResult analyse(func::FuncOp func);
   LogicalResult rewrite(func::FuncOp func);
   void eraseDeadWeights();
 
-  unsigned numColumn = 0, numRow = 0;
+  unsigned numColumn = 0, numRow = 0, numReducedInF32 = 0;
 
 private:
   LogicalResult analyseAttention(AttentionOp attention);
@@ -123,6 +128,8 @@ private:
   InFlightDiagnostic refuse(Operation *op, const Split &split);
 
   int64_t rank, ranks;
+  /// Sum the partials of 16-bit row-split projections in f32.
+  bool reduceInF32;
   llvm::DenseMap<Operation *, Role> roles;
   llvm::DenseMap<Value, Split> splits;
   llvm::DenseMap<std::tuple<Value, int64_t, int64_t, int64_t>, Value> slices;
@@ -484,6 +491,23 @@ LogicalResult Sharder::rewriteOp(Operation *op) {
     matmul.getRhsMutable().set(*weight);
     OpBuilder builder(op->getContext());
     builder.setInsertionPointAfter(op);
+    Type element = resultType.getElementType();
+    if (reduceInF32 && (element.isBF16() || element.isF16())) {
+      // The partial leaves the matmul as its f32 accumulator; the sum is
+      // rounded once, by a cast the consumer's kernel can absorb.
+      auto f32 = builder.getF32Type();
+      matmul.getResult().setType(resultType.clone(f32));
+      if (!matmul.getAccumulatorType())
+        matmul.setAccumulatorTypeAttr(TypeAttr::get(f32));
+      auto sum = AllReduceOp::create(builder, op->getLoc(),
+                                     resultType.clone(f32), matmul.getResult(),
+                                     ranks);
+      auto rounded = CastOp::create(builder, op->getLoc(), resultType, sum);
+      matmul.getResult().replaceAllUsesExcept(rounded, sum);
+      ++numRow;
+      ++numReducedInF32;
+      return success();
+    }
     auto sum = AllReduceOp::create(builder, op->getLoc(), resultType,
                                    matmul.getResult(), ranks);
     matmul.getResult().replaceAllUsesExcept(sum, sum);
@@ -605,6 +629,12 @@ struct ShardTensorParallelPass
                          << ranks.getValue() << " rank=" << rank.getValue();
       return signalPassFailure();
     }
+    if (reduceDtype != "f32" && reduceDtype != "low") {
+      module.emitError() << "tfc-shard-tensor-parallel reduce-dtype '"
+                         << reduceDtype.getValue()
+                         << "' is not supported; expected f32 or low";
+      return signalPassFailure();
+    }
     if (ranks == 1)
       return;
     if (module->hasAttr("tfc.tensor_parallel")) {
@@ -612,7 +642,7 @@ struct ShardTensorParallelPass
                             "parallelism (it has tfc.tensor_parallel)";
       return signalPassFailure();
     }
-    Sharder sharder(rank, ranks);
+    Sharder sharder(rank, ranks, reduceDtype == "f32");
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
@@ -622,6 +652,7 @@ struct ShardTensorParallelPass
     sharder.eraseDeadWeights();
     numColumnSplit = sharder.numColumn;
     numRowSplit = sharder.numRow;
+    numReducedF32 = sharder.numReducedInF32;
     Builder b(module.getContext());
     module->setAttr("tfc.tensor_parallel",
                     b.getDictionaryAttr(

@@ -359,6 +359,20 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+/// The result may also be f32 when the operands are 16-bit floats: the
+/// accumulator written out unrounded.
+bool MatmulOp::isCompatibleReturnTypes(TypeRange inferred, TypeRange actual) {
+  if (inferred.size() != 1 || actual.size() != 1)
+    return false;
+  if (inferred == actual)
+    return true;
+  auto in = dyn_cast<RankedTensorType>(inferred.front());
+  auto out = dyn_cast<RankedTensorType>(actual.front());
+  return in && out && in.getShape() == out.getShape() &&
+         (in.getElementType().isBF16() || in.getElementType().isF16()) &&
+         out.getElementType().isF32();
+}
+
 LogicalResult MatmulOp::verify() {
   if (auto acc = getAccumulatorType()) {
     Type element = getLhs().getType().getElementType();
@@ -368,6 +382,14 @@ LogicalResult MatmulOp::verify() {
              << *acc << " does not suit operands of element type " << element
              << "; expected " << (isFloat ? "a float" : "an integer")
              << " type";
+  }
+  Type element = getLhs().getType().getElementType();
+  if (getType().getElementType() != element) {
+    Type acc = getAccumulatorType().value_or(Float32Type::get(getContext()));
+    if (getType().getElementType() != acc)
+      return emitOpError("result element type ")
+             << getType().getElementType() << " differs from the operands' "
+             << element << " and from the accumulator type " << acc;
   }
   return success();
 }

@@ -73,6 +73,7 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
     ShardTensorParallelOptions shard;
     shard.ranks = options.tensorParallel;
     shard.rank = options.rank;
+    shard.reduceDtype = options.tpReduceDtype;
     pm.addPass(createShardTensorParallel(shard));
   }
   // Each lever can be switched off for ablation (layout, online-softmax,
@@ -86,6 +87,7 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
     LowerPrecisionOptions precision;
     precision.dtype = options.precision;
     precision.keepResidualF32 = options.keepResidualF32;
+    precision.allReduceDtype = options.tpReduceDtype;
     pm.addNestedPass<func::FuncOp>(createLowerPrecision(precision));
     // External weights are converted once, at load, not cast on every run.
     pm.addNestedPass<func::FuncOp>(createFoldWeightCasts());
@@ -117,7 +119,9 @@ void mlir::tfc::buildCompilePipeline(OpPassManager &pm,
   LowerFusionsToKernelsOptions lower;
   lower.wgmma = options.wgmma;
   pm.addPass(createLowerFusionsToKernels(lower));
-  pm.addNestedPass<func::FuncOp>(createPlanMemory());
+  PlanMemoryOptions plan;
+  plan.report = options.report;
+  pm.addNestedPass<func::FuncOp>(createPlanMemory(plan));
   if (options.stopAfter == "kernels")
     return;
 

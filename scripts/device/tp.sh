@@ -4,18 +4,25 @@
 # Python package's library), checks that `tfc-run --ranks 2` sees both GPUs,
 # then benchmarks/tp.py: NCCL's all-reduce bus bandwidth (1/16/256 MiB), and
 # per config the 2-rank tfc run against the 1-GPU tfc run and PyTorch, times
-# on 1 and 2 GPUs, the speed-up and the all-reduce time. Prints the table
-# last; writes $OUT/tp.json, $OUT/tp.log and the build logs.
+# on 1 and 2 GPUs, the speed-up and the all-reduce time, and every run's
+# logits against HF transformers' Llama in float32. Prints the table last;
+# writes $OUT/tp.json, $OUT/tp.log and the build logs.
 #
-# Here first (compiles the artifacts; no GPU):
-#   python3 benchmarks/tp.py compile .device-carry/tp
-# Then on the device, from the repo root (carry .device-carry/tp):
+# Here first (compiles the artifacts with a tfc-opt of the commit whose
+# runtime runs them; no GPU), and a snapshot of that commit's runtime:
+#   python3 benchmarks/tp.py compile .device-carry/tp3 [--configs ...] [--low-configs ...]
+#   mkdir -p .device-carry/tp3/src && git archive HEAD runtime | tar -x -C .device-carry/tp3/src
+# Then on the device, from the repo root (carry .device-carry/tp3):
 #   [TP_BUDGET_S=540] scripts/device/tp.sh [DIR]
-# TP_BUDGET_S bounds the whole call (build included); tp.py skips the configs
-# that would not fit and says so.
+# The runtime is built from DIR/src/runtime when it exists (else ./runtime,
+# or TP_RUNTIME_SRC). TP_BUDGET_S bounds the whole call (build included);
+# tp.py skips the configs that would not fit and says so.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-DIR=${1:-.device-carry/tp}
+DIR=${1:-.device-carry/tp3}
+RUNTIME_SRC=${TP_RUNTIME_SRC:-runtime}
+[ -z "${TP_RUNTIME_SRC:-}" ] && [ -f "$DIR/src/runtime/CMakeLists.txt" ] && RUNTIME_SRC=$DIR/src/runtime
+echo "runtime source: $RUNTIME_SRC"
 RESULTS=${OUT:-/tmp/tfc-tp}
 mkdir -p "$RESULTS"
 t0=$(date +%s)
@@ -33,7 +40,7 @@ fi
 echo "NCCL_HOME=$NCCL_HOME"
 ls "$NCCL_HOME"/lib* 2>/dev/null | head -5
 BUILD=/tmp/build-rt-tp
-if cmake -S runtime -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+if cmake -S "$RUNTIME_SRC" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
      -DTFC_RUNTIME_BUILD_TESTS=OFF -DNCCL_HOME="$NCCL_HOME" >"$RESULTS/cmake.log" 2>&1 &&
    ninja -C "$BUILD" tfcrt tfc-run >"$RESULTS/build.log" 2>&1; then
   echo "runtime built in $(( $(date +%s) - t0 )) s"

@@ -310,7 +310,7 @@ def Tfc_RmsNormOp : Tfc_Op<"rms_norm", [Pure, InferTypeOpAdaptor]> {
 // Matrix ops
 //===----------------------------------------------------------------------===//
 
-def Tfc_MatmulOp : Tfc_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+def Tfc_MatmulOp : Tfc_Op<"matmul", [Pure, InferTypeOpAdaptorWithIsCompatible]> {
   let summary = "Batched matrix product with broadcast batch dimensions";
   let description = [{
     `lhs: [..., M, K]` times `rhs: [..., K, N]` gives `[..., M, N]`; batch
@@ -318,7 +318,9 @@ def Tfc_MatmulOp : Tfc_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
     `transpose_rhs` the last two dimensions of that operand are read swapped
     (`rhs: [..., N, K]`). Both operands have rank 2 or more and the same
     element type; the product accumulates in `accumulator_type` (default
-    f32 for floats).
+    f32 for floats). The result has the operands' element type, or, for
+    16-bit float operands, f32: the accumulator written out unrounded (a
+    tensor-parallel partial sum that is all-reduced in f32).
 
     `tfc.tile` (set by `tfc-tile` or pinned) fixes the kernel's tiles for
     16-bit operands: 6 values `[blockM, blockN, blockK, warpsM, warpsN,

@@ -171,6 +171,12 @@ def CanonicalizeLayout : Pass<"tfc-canonicalize-layout", "::mlir::func::FuncOp">
       transposed at compile time and the flag cleared (consecutive threads
       then read consecutive columns). A weight with other readers (a tied
       embedding) is left alone: copying it would double its bytes.
+    - `HoistNarrowingCast`: `cast(reshape(x))` becomes `reshape(cast(x))`,
+      and `cast(transpose(x))` becomes `transpose(cast(x))`, when the cast
+      narrows (fewer bits per element, e.g. f32 -> bf16) and is the shape
+      op's only reader: the shape op moves fewer bytes and the cast joins
+      x's producer kernel. Widening casts stay (they join their consumer).
+      `tfc-lower-precision` applies it to the casts it inserts.
     - `PackSharedInputProjections` (with `pack`): matmuls that read the
       same activation with inline rank-2 `[K, N_i]` weights (after the
       step above) of one element type and K, the same `transpose_lhs` and
@@ -270,11 +276,19 @@ def LowerPrecision : Pass<"tfc-lower-precision", "::mlir::func::FuncOp"> {
     - reductions that sum: `tfc.reduce` sum, mean and prod run in f32 on a
       widened input (max and min are exact in `dtype`);
     - comparisons and casts to or from non-float types (positions, masks);
+    - tensor-parallel partial sums (with `all-reduce-dtype=f32`, the
+      default): a matmul whose result only feeds `tfc.all_reduce` takes
+      `dtype` operands but returns its f32 accumulator, the all-reduce sums
+      f32, and its readers get the sum through one `tfc.cast`;
     - with `keep-residual-f32`: the residual stream, i.e. every `tfc.add`
       whose one operand (the skip) reaches the other through a matmul or
       attention, its result, and the skip operand, so the stream is summed
       in f32 across layers; ops that read only f32-kept values (besides
-      weights), other than matmul and attention, stay f32 too.
+      weights), other than matmul and attention, stay f32 too. A cast to
+      `dtype` that reads a reshape or transpose (a norm's f32 output
+      flattened for its matmul) then moves in front of it
+      (`HoistNarrowingCast`), so it joins the norm's kernel instead of
+      being one of its own.
 
     ```mlir
     func.func @main(%x: tensor<32x128xf32>) -> tensor<32x512xf32> {
@@ -339,6 +353,11 @@ def LowerPrecision : Pass<"tfc-lower-precision", "::mlir::func::FuncOp"> {
     Option<"fp8", "fp8", "std::string", /*default=*/"\"none\"",
            "Matmuls with inline weights take f8E4M3FN operands: none, "
            "per-tensor or per-channel weight scales (needs dtype=bf16|f16)">,
+    Option<"allReduceDtype", "all-reduce-dtype", "std::string",
+           /*default=*/"\"f32\"",
+           "Type tensor-parallel partials are summed in: f32 (a matmul "
+           "feeding only tfc.all_reduce returns its f32 accumulator) or low "
+           "(dtype, half the bytes)">,
   ];
   let statistics = [
     Statistic<"numWeightsConverted", "weights-converted",
@@ -532,6 +551,12 @@ def ShardTensorParallel
     - The attention output projection and the MLP down projection are split
       by rows and followed by `tfc.all_reduce` (sum of the partials); a bias
       of a row-split projection is added after the all-reduce.
+    - With `reduce-dtype=f32` (the default), a row-split projection of
+      bf16/f16 operands writes its f32 accumulator, the all-reduce sums f32
+      partials and a `tfc.cast` rounds the sum to the 16-bit type, so each
+      sublayer output is rounded once, as on one GPU (`reduce-dtype=low`
+      rounds each partial and sums in 16 bits: half the bytes on the link,
+      two more roundings per sublayer). f32 projections are unaffected.
     - Norms, RoPE tables, residual adds, embeddings and the LM head stay
       replicated.
 
@@ -567,10 +592,15 @@ def ShardTensorParallel
            "Number of ranks (GPUs) of the tensor-parallel group">,
     Option<"rank", "rank", "int64_t", /*default=*/"0",
            "The rank whose program this pass produces, in [0, ranks)">,
+    Option<"reduceDtype", "reduce-dtype", "std::string", /*default=*/"\"f32\"",
+           "Type the partials of 16-bit row-split projections are summed "
+           "in: f32 (the matmul writes its f32 accumulator, a cast rounds "
+           "the sum) or low (the projection's own 16-bit type)">,
   ];
   let statistics = [
     Statistic<"numColumnSplit", "column-split", "Projections split by columns">,
     Statistic<"numRowSplit", "row-split", "Projections split by rows (each followed by an all-reduce)">,
+    Statistic<"numReducedF32", "reduced-f32", "All-reduces of 16-bit projections that sum f32 partials">,
   ];
   let dependentDialects = ["::mlir::tfc::TfcDialect"];
 }

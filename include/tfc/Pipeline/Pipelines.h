@@ -60,8 +60,10 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
       llvm::cl::init(true)};
   Option<bool> report{*this, "report",
                       llvm::cl::desc("Passes that can report what they did "
-                                     "(tfc-fuse, tfc-rematerialize) print "
-                                     "it to stderr"),
+                                     "(tfc-canonicalize-layout, "
+                                     "tfc-online-softmax, tfc-fuse, "
+                                     "tfc-rematerialize, tfc-tile, "
+                                     "tfc-plan-memory) print it to stderr"),
                       llvm::cl::init(false)};
   Option<std::string> precision{
       *this, "precision",
@@ -95,6 +97,15 @@ struct CompileOptions : public PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("With tensor-parallel=N: the rank, in [0, N), whose "
                      "artifact this compilation writes"),
       llvm::cl::init(0)};
+  Option<std::string> tpReduceDtype{
+      *this, "tp-reduce-dtype",
+      llvm::cl::desc("With tensor-parallel=N and 16-bit precision: the type "
+                     "the row-split projections' partials are all-reduced "
+                     "in: f32 (default; each rank's matmul writes its f32 "
+                     "accumulator, the sum is rounded once, as on one GPU) "
+                     "or low (the 16-bit type: half the bytes on the link, "
+                     "two more roundings per sublayer)"),
+      llvm::cl::init("f32")};
   Option<std::string> stopAfter{
       *this, "stop-after",
       llvm::cl::desc("Stop after a stage: graph (fusions formed), kernels "
