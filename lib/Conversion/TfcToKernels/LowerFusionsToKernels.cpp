@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfc/Analysis/CostModel.h"
+#include "tfc/Analysis/KernelGroup.h"
 #include "tfc/Conversion/FusionKernels.h"
 #include "tfc/Conversion/Passes.h"
 
@@ -45,29 +46,35 @@ static std::string kernelName(unsigned index, StringRef kind) {
   return name;
 }
 
+/// The ONNX node name a location carries: a NameLoc's, or the first one a
+/// FusedLoc holds (an op raised from several nodes, such as attention); as
+/// tfc-tile's report names kernels.
+static std::optional<StringRef> getNodeName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().getValue();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::optional<StringRef> name = getNodeName(inner))
+        return name;
+  return std::nullopt;
+}
+
 /// The cost model's prediction of `fusion`'s kernel as the launch's
-/// tfc.cost: its kind, the node it is named after (its anchor, the op
-/// tfc-tile recorded tiles on, else its first named op), HBM bytes and
-/// FLOPs on the target.
+/// tfc.cost: its kind, the node it is named after (its anchor, else its
+/// first named op), HBM bytes and FLOPs on the target.
 static DictionaryAttr getLaunchCostAttr(FusionOp fusion, TargetAttr target) {
   Builder b(fusion.getContext());
   KernelCost cost = CostModel(target).getCost(fusion);
-  Operation *named = nullptr;
-  for (Operation &op : fusion.getBodyBlock().without_terminator()) {
-    if (!isa<NameLoc>(op.getLoc()) || isa<ReshapeOp>(op))
-      continue;
-    if (!named || op.hasAttr("tfc.tile"))
-      named = &op;
-    if (op.hasAttr("tfc.tile"))
-      break;
-  }
+  std::optional<StringRef> name;
+  for (Operation &op : fusion.getBodyBlock().without_terminator())
+    if (!name && isAnchorOp(&op))
+      name = getNodeName(op.getLoc());
+  for (Operation &op : fusion.getBodyBlock().without_terminator())
+    if (!name && !isa<ReshapeOp>(op))
+      name = getNodeName(op.getLoc());
   SmallVector<NamedAttribute> fields = {
       b.getNamedAttr("family", b.getStringAttr(fusion.getKind())),
-      b.getNamedAttr("name",
-                     b.getStringAttr(named ? cast<NameLoc>(named->getLoc())
-                                                 .getName()
-                                                 .getValue()
-                                           : StringRef())),
+      b.getNamedAttr("name", b.getStringAttr(name.value_or(StringRef()))),
       b.getNamedAttr("hbm_bytes", b.getI64IntegerAttr(cost.hbmBytes)),
       b.getNamedAttr("vector_flops", b.getF64FloatAttr(cost.vectorFlops)),
       b.getNamedAttr("matrix_flops", b.getF64FloatAttr(cost.matrixFlops))};
