@@ -19,10 +19,12 @@
 //      factor of the running sum and output, and P = exp2(s * c - max * c)
 //      with c = scale * log2(e) (one fma per score; with an additive mask
 //      or a negative scale, scores are scaled first), exp2 being PTX's
-//      ex2.approx.ftz. The KV tiles run in up to three loops: the tiles
-//      left of some row's window (masked), those every row of the block
-//      sees whole (no compare or select per score), and those on the
-//      causal diagonal or past the last key (masked).
+//      ex2.approx.ftz. The KV tiles run in up to three loops: first the
+//      masked ones, on the causal diagonal or past the last key, then
+//      those left of some row's window, and last the tiles every row of
+//      the block sees whole, with no compare or select per score and none
+//      of the masked loops' values live (the online softmax does not
+//      depend on the order of the tiles).
 //   3. P goes from the accumulator layout straight into A fragments (packed
 //      to 16 bits) for O += P V (V read with ldmatrix.trans); the score
 //      matrix never leaves registers.
@@ -223,19 +225,96 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
             arith::ConstantIntOp::create(b, loc, c.blockKV, 64)));
     kvBegin = arith::MinUIOp::create(b, loc, kvBegin, kvEnd);
   }
-  auto copyKV = [&](OpBuilder &b, Value tile) {
-    Value slot = arith::RemUIOp::create(b, loc, tile, cst(2));
+  // The tiles every row of the block sees whole, [fullBegin, fullEnd),
+  // run unmasked; the masked ones after them (causal diagonal, keys past
+  // the end) and before them (window) run masked, and first: the online
+  // softmax does not depend on the order, and the values only the masked
+  // loops use are then dead in the hot loop (fewer registers there).
+  // Bounds are signed: a shifted diagonal may lie left of key 0.
+  auto i64 = [&](int64_t v) -> Value {
+    return arith::ConstantIntOp::create(b, loc, v, 64);
+  };
+  auto toI64 = [&](Value v) -> Value {
+    return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+  };
+  auto toIndex = [&](Value v) -> Value {
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+  };
+  bool maskAtStart = window > 0;
+  bool maskAtEnd = causal || !fullKV;
+  Value fullBegin = kvBegin, fullEnd = kvEnd;
+  if (maskAtStart) {
+    // The first tile whose first key the block's last row sees:
+    // ceil((q0 + blockQ - 1 + shift - (window - 1)) / blockKV), >= 0.
+    Value first = arith::AddIOp::create(b, loc, toI64(q0),
+                                        i64(c.blockQ + shift - window));
+    first = arith::MaxSIOp::create(b, loc, first, i64(0));
+    first = arith::DivUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, first, i64(c.blockKV - 1)),
+        i64(c.blockKV));
+    fullBegin = arith::MinUIOp::create(
+        b, loc, arith::MaxUIOp::create(b, loc, toIndex(first), kvBegin),
+        kvEnd);
+  }
+  if (maskAtEnd) {
+    Value end = cst(fullKV ? kvTiles : kvTiles - 1);
+    if (causal) {
+      // Tiles whose last key the block's first row sees:
+      // floor((q0 + shift + 1) / blockKV), >= 0.
+      Value last = arith::AddIOp::create(b, loc, toI64(q0), i64(shift + 1));
+      last = arith::MaxSIOp::create(b, loc, last, i64(0));
+      last = arith::DivUIOp::create(b, loc, last, i64(c.blockKV));
+      end = arith::MinUIOp::create(b, loc, end, toIndex(last));
+    }
+    fullEnd = arith::MaxUIOp::create(
+        b, loc, arith::MinUIOp::create(b, loc, end, kvEnd), fullBegin);
+  }
+  // The loops in processing order, and the tile each hands over to when
+  // its range ends (the first of the next non-empty range; kvTiles: none).
+  // Consecutive tiles of the processing order alternate between the two
+  // shared-memory stages.
+  struct Range {
+    Value lo, hi;
+    bool masked;
+    Value position; // tiles processed before this range
+    Value handOver;
+  };
+  SmallVector<Range> ranges;
+  if (maskAtEnd)
+    ranges.push_back({fullEnd, kvEnd, true, {}, {}});
+  if (maskAtStart)
+    ranges.push_back({kvBegin, fullBegin, true, {}, {}});
+  ranges.push_back({fullBegin, fullEnd, false, {}, {}});
+  Value none = cst(kvTiles);
+  auto firstOf = [&](const Range &range, Value otherwise) -> Value {
+    Value nonEmpty = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ult, range.lo, range.hi);
+    return arith::SelectOp::create(b, loc, nonEmpty, range.lo, otherwise);
+  };
+  Value handOver = none;
+  for (Range &range : llvm::reverse(ranges)) {
+    range.handOver = handOver;
+    handOver = firstOf(range, handOver);
+  }
+  Value firstTile = handOver;
+  Value position = cst(0);
+  for (Range &range : ranges) {
+    range.position = position;
+    position = addV(position, arith::SubIOp::create(b, loc, range.hi,
+                                                    range.lo));
+  }
+  auto copyKV = [&](OpBuilder &b, Value tile, Value slot) {
     Value k0 = arith::MulIOp::create(b, loc, tile, cst(c.blockKV));
     tileK.copy(b, loc, slot, k0, cst(0), fullKV, true);
     tileV.copy(b, loc, slot, k0, cst(0), fullKV, true);
   };
   {
-    Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                      kvBegin, kvEnd);
+    Value any = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                      firstTile, none);
     auto ifAny = scf::IfOp::create(b, loc, any, /*withElse=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifAny.thenBlock());
-    copyKV(b, kvBegin);
+    copyKV(b, firstTile, cst(0));
   }
   commitAsyncCopies(b, loc);
 
@@ -263,11 +342,14 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
     for (int64_t h = 0; h < 2; ++h)
       rowOf[r][h] = add(addV(q0, addV(warpRow, l.group)), r * 16 + h * 8);
   double log2e = 1.4426950408889634;
-  // Without an additive mask and with a positive scale, scores stay raw
-  // (unscaled) through the row maximum and the scale folds into the
+  // Without an additive mask and with a positive scale, scores may stay
+  // raw (unscaled) through the row maximum with the scale folded into the
   // exponent: p = exp2(s * scale * log2e - m * scale * log2e), one fma.
-  // Otherwise they are scaled (and the mask added) first and k is 1.
-  bool foldScale = !op.getMask() && op.getScale().convertToDouble() > 0;
+  // Done with 16 rows per warp only: with 32 (two m-tiles, 255 registers)
+  // ptxas spills the folded form's raw scores inside the loop and not the
+  // scaled form (measured: benchmarks/RESULTS.md, "Attention, 2026-11-26").
+  bool foldScale = !op.getMask() && op.getScale().convertToDouble() > 0 &&
+                   c.rowsPerWarp() == 16;
   Value scale = fc(op.getScale().convertToDouble() * log2e);
   Value negInf = fc(-std::numeric_limits<double>::infinity());
   Value zero = fc(0.0);
@@ -297,26 +379,34 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
   // row must not see (past the end, right of the causal diagonal, left of
   // the window), so each score is compared and selected; tiles every row
   // sees whole skip that.
-  auto emitLoop = [&](Value lo, Value hi, ValueRange loopInit,
-                      bool masked) -> scf::ForOp {
-    auto loop = scf::ForOp::create(b, loc, lo, hi, cst(1), loopInit);
+  auto emitLoop = [&](const Range &range, ValueRange loopInit) -> scf::ForOp {
+    bool masked = range.masked;
+    auto loop =
+        scf::ForOp::create(b, loc, range.lo, range.hi, cst(1), loopInit);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value tile = loop.getInductionVar();
     ValueRange state = loop.getRegionIterArgs();
+    Value at = addV(range.position,
+                    arith::SubIOp::create(b, loc, tile, range.lo));
+    Value slot = arith::RemUIOp::create(b, loc, at, cst(2));
     waitAsyncCopies(b, loc, 0);
     gpu::BarrierOp::create(b, loc);
     {
       Value next = add(tile, 1);
-      Value have = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                         next, kvEnd);
+      next = arith::SelectOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, next,
+                                range.hi),
+          next, range.handOver);
+      Value have = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                         next, none);
       auto ifNext = scf::IfOp::create(b, loc, have, /*withElse=*/false);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(ifNext.thenBlock());
-      copyKV(b, next);
+      copyKV(b, next, arith::RemUIOp::create(b, loc, add(at, 1), cst(2)));
     }
     commitAsyncCopies(b, loc);
-    Value slot = arith::RemUIOp::create(b, loc, tile, cst(2));
     Value k0 = arith::MulIOp::create(b, loc, tile, cst(c.blockKV));
 
     // S = Q K^T, s[r][nb][e].
@@ -497,59 +587,11 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
     return loop;
   };
 
-  // The tiles every row of the block sees whole, [fullBegin, fullEnd),
-  // run unmasked; the masked ones before (window) and after (causal
-  // diagonal, keys past the end) run masked. Bounds are signed: a shifted
-  // diagonal may lie left of key 0.
-  auto i64 = [&](int64_t v) -> Value {
-    return arith::ConstantIntOp::create(b, loc, v, 64);
-  };
-  auto toI64 = [&](Value v) -> Value {
-    return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
-  };
-  auto toIndex = [&](Value v) -> Value {
-    return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
-  };
-  bool maskAtStart = window > 0;
-  bool maskAtEnd = causal || !fullKV;
-  Value fullBegin = kvBegin, fullEnd = kvEnd;
-  if (maskAtStart) {
-    // The first tile whose first key the block's last row sees:
-    // ceil((q0 + blockQ - 1 + shift - (window - 1)) / blockKV), >= 0.
-    Value first = arith::AddIOp::create(b, loc, toI64(q0),
-                                        i64(c.blockQ + shift - window));
-    first = arith::MaxSIOp::create(b, loc, first, i64(0));
-    first = arith::DivUIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, first, i64(c.blockKV - 1)),
-        i64(c.blockKV));
-    fullBegin = arith::MinUIOp::create(
-        b, loc, arith::MaxUIOp::create(b, loc, toIndex(first), kvBegin),
-        kvEnd);
-  }
-  if (maskAtEnd) {
-    Value end = cst(fullKV ? kvTiles : kvTiles - 1);
-    if (causal) {
-      // Tiles whose last key the block's first row sees:
-      // floor((q0 + shift + 1) / blockKV), >= 0.
-      Value last = arith::AddIOp::create(b, loc, toI64(q0), i64(shift + 1));
-      last = arith::MaxSIOp::create(b, loc, last, i64(0));
-      last = arith::DivUIOp::create(b, loc, last, i64(c.blockKV));
-      end = arith::MinUIOp::create(b, loc, end, toIndex(last));
-    }
-    fullEnd = arith::MaxUIOp::create(
-        b, loc, arith::MinUIOp::create(b, loc, end, kvEnd), fullBegin);
-  }
   SmallVector<Value> results(init);
-  auto run = [&](Value lo, Value hi, bool masked) {
+  for (const Range &range : ranges)
     if (succeeded(status))
       results = llvm::to_vector_of<Value>(
-          emitLoop(lo, hi, results, masked).getResults());
-  };
-  if (maskAtStart)
-    run(kvBegin, fullBegin, /*masked=*/true);
-  run(fullBegin, fullEnd, /*masked=*/false);
-  if (maskAtEnd)
-    run(fullEnd, kvEnd, /*masked=*/true);
+          emitLoop(range, results).getResults());
   if (failed(status))
     return failure();
   waitAsyncCopies(b, loc, 0);
