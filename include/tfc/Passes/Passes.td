@@ -696,7 +696,11 @@ def Tile : Pass<"tfc-tile", "::mlir::func::FuncOp"> {
       from the head dim (32 query rows per warp above 64, else 16), blockKV
       the largest of 64 / 32 / 16 whose Q tile and double-buffered K/V
       tiles let two blocks share an SM's shared memory (e.g. D = 128:
-      128 x 64 on sm_90a, 128 x 32 on sm_80);
+      128 x 64 on sm_90a, 128 x 32 on sm_80). A pinned tile may add a
+      fifth value, `heads`: the query heads of one GQA group a block owns
+      (its warps split among them, each K/V tile shared; blockQ rows per
+      head, blockQ * heads = 16 or 32 rows per warp; default 1). Pinned
+      tiles must split into whole 16-byte copies per thread;
     - `tfc.softmax` (last axis), `tfc.layer_norm`, `tfc.rms_norm`:
       `[threadsPerRow, rowsPerBlock]`, rows held in registers (at most 32
       values per thread) or streamed by one block per row.
