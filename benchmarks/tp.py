@@ -30,11 +30,13 @@ Two halves, like the rest of tfc:
          transformers LlamaForCausalLM in float32 (TF32 off, SDPA) with the
          same weights (the bf16 values, widened) on GPU 1; every run's logits
          get max rel = max|out - ref| / max|ref|. Also PyTorch bf16 on the same
-         graph (the level bf16 reaches), and the f32 PyTorch graph against HF
-         (proves the weight mapping; small configs). Tolerance, as in the e2e
-         harness ("at PyTorch bf16's level"): max(2e-2, PyTorch bf16's max rel)
-         for the 1-GPU and 2-GPU runs against f32, and 2e-2 for 2-GPU against
-         1-GPU.
+         graph (the level bf16 reaches), PyTorch bf16 with the row-split
+         projections summed 2-way in f32 against the 1-way graph (the noise
+         floor of a 2-GPU vs 1-GPU comparison), and the f32 PyTorch graph
+         against HF (proves the weight mapping; small configs). Tolerance, as
+         in the e2e harness ("at PyTorch bf16's level"): max(2e-2, PyTorch
+         bf16's max rel) for the 1-GPU and 2-GPU runs against f32, and
+         max(2e-2, 1.5x PyTorch's 2-way vs 1-way gap) for 2-GPU against 1-GPU.
       4. A table: 1-GPU ms, 2-GPU ms, speed-up, the all-reduce time of one step
          (NCCL time at that message size and dtype x the all-reduces per step,
          measured here) and its share, the errors and the verdict; JSON to
@@ -287,8 +289,13 @@ def make_weights_rope(torch, c, dtype=None):
     return {"rope.cos": ang.cos().to(dtype), "rope.sin": ang.sin().to(dtype)}
 
 
-def torch_reference(torch, c, w, ids):
-    """The graph of mlir_graph in PyTorch (bf16, SDPA with GQA), on cuda:0."""
+def torch_reference(torch, c, w, ids, split=1):
+    """The graph of mlir_graph in PyTorch (in the weights' type, SDPA with GQA),
+    on cuda:0. split=N computes the attention output and MLP down projections
+    as N row-split partial products summed in f32 and rounded once, the
+    arithmetic of an N-rank run with f32 all-reduces (PyTorch's own gap
+    between the 1-way and the N-way sum is the noise floor of a 2-GPU vs
+    1-GPU comparison)."""
     F = torch.nn.functional
     b, s, nh, nkv, d = c["batch"], c["seq"], c["heads"], c["kv_heads"], c["head_dim"]
 
@@ -300,6 +307,14 @@ def torch_reference(torch, c, w, ids):
         x1, x2 = x[..., : d // 2], x[..., d // 2:]
         return x * w["rope.cos"] + torch.cat([-x2, x1], dim=-1) * w["rope.sin"]
 
+    def proj(a, wt):
+        if split == 1:
+            return a @ wt
+        k = wt.shape[0] // split
+        acc = sum(a[..., r * k:(r + 1) * k].float() @ wt[r * k:(r + 1) * k].float()
+                  for r in range(split))
+        return acc.to(a.dtype)
+
     x = w["embed"][ids]
     for i in range(c["layers"]):
         p = f"layers.{i}."
@@ -310,9 +325,9 @@ def torch_reference(torch, c, w, ids):
         k = k.repeat_interleave(nh // nkv, dim=1)
         v = v.repeat_interleave(nh // nkv, dim=1)
         a = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-        x = x + a.transpose(1, 2).reshape(b, s, nh * d) @ w[p + "wo"]
+        x = x + proj(a.transpose(1, 2).reshape(b, s, nh * d), w[p + "wo"])
         n = rms(x, w[p + "mlp_norm"])
-        x = x + (F.silu(n @ w[p + "w_gate"]) * (n @ w[p + "w_up"])) @ w[p + "w_down"]
+        x = x + proj(F.silu(n @ w[p + "w_gate"]) * (n @ w[p + "w_up"]), w[p + "w_down"])
     return rms(x, w["norm"]) @ w["lm_head"]
 
 
@@ -444,7 +459,7 @@ def cmd_run(args):
     for mib, r in bw.items():
         print(f"NCCL all-reduce {mib:>3} MiB bf16: {r['ms']:.3f} ms, bus {r['busbw_GBs']:.1f} GB/s", flush=True)
 
-    names = list(manifest["configs"])
+    names = [n for n in manifest["configs"] if not args.configs or n in args.configs.split(",")]
     model_of = lambda n: n.rsplit("_", 1)[0]
     params = lambda c: sum(math.prod(s) for k, s in weight_shapes(c).items() if not k.startswith("rope."))
     written = {}  # model -> (weights dict, file names)
@@ -524,7 +539,14 @@ def cmd_run(args):
                 rec[f"rel_{k}_vs_f32"] = rel_err(torch, logits[k], ref)
             bf = torch_reference(torch, c, w, ids.cuda())
             rec["rel_torch_bf16_vs_f32"] = rel_err(torch, bf.float(), ref)
-            del bf
+            for k in logits:
+                rec[f"rel_{k}_vs_torch_bf16"] = rel_err(torch, logits[k], bf.float())
+            # PyTorch's own 1-way vs 2-way gap (TF32 stays off for the f32 partials).
+            torch.backends.cuda.matmul.allow_tf32 = False
+            bf2 = torch_reference(torch, c, w, ids.cuda(), split=RANKS)
+            rec["rel_torch_bf16_split2_vs_torch_bf16"] = rel_err(torch, bf2.float(), bf.float())
+            rec["rel_torch_bf16_split2_vs_f32"] = rel_err(torch, bf2.float(), ref)
+            del bf, bf2
             if params(c) < 2e9 and rec["reference"].startswith("HF"):
                 g32 = torch_reference(torch, c, dict({k: v.float() for k, v in w.items()}, **make_weights_rope(torch, c, torch.float32)), ids.cuda())
                 rec["rel_graph_f32_vs_hf_f32"] = rel_err(torch, g32, ref)
@@ -565,9 +587,14 @@ def cmd_run(args):
         result["configs"][name] = rec
         print(name, json.dumps({k: v for k, v in rec.items() if k != "config"}), flush=True)
 
-    tol_tp = 2e-2  # 2-GPU vs 1-GPU, relative to max |logit|
+    # Tolerances (relative to max |logit|): against f32, the level PyTorch's
+    # own bf16 run of the graph reaches (at least 2e-2), for 1 GPU and 2 GPUs
+    # alike; 2-GPU against 1-GPU, 1.5x PyTorch's own gap between the 1-way
+    # and the 2-way sum of the row-split projections (at least 2e-2): two
+    # bf16 runs that round differently drift apart through the layers of a
+    # deep random-init model by about their error against f32.
     print("\n| config | 1 GPU ms | 2 GPUs ms | speed-up | all-reduce ms/step (share of 2-GPU) | "
-          "2-GPU vs 1-GPU | 1 GPU vs f32 | 2 GPUs vs f32 | torch bf16 vs f32 | verdict |")
+          "2-GPU vs 1-GPU (torch 2-way vs 1-way) | 1 GPU vs f32 | 2 GPUs vs f32 | torch bf16 vs f32 | verdict (tol vs f32 / vs 1-GPU) |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     ok = True
     f = lambda v, fmt=".2e": "" if v is None else format(v, fmt)
@@ -583,6 +610,7 @@ def cmd_run(args):
             ar = r["allreduce_ms_step_" + ("f32" if variant == "f32" else "bf16")]
             share = ar / r["ms_" + key] if r.get("ms_" + key) else float("nan")
             tol_f32 = max(2e-2, r["rel_torch_bf16_vs_f32"])
+            tol_tp = max(2e-2, 1.5 * r.get("rel_torch_bf16_split2_vs_torch_bf16", 0.0))
             good = (r[f"rel_{key}_vs_1gpu"] <= tol_tp and r[f"rel_{key}_vs_f32"] <= tol_f32
                     and r["rel_1gpu_vs_f32"] <= tol_f32)
             r[f"verdict{suffix}"] = "PASS" if good else "FAIL"
@@ -591,8 +619,9 @@ def cmd_run(args):
             label = name if variant == "f32" else f"{name}, bf16 all-reduce"
             print(f"| {label} | {r['ms_1gpu']:.3f} | {r['ms_' + key]:.3f} | "
                   f"{r['ms_1gpu'] / r['ms_' + key]:.2f}x | {ar:.3f} ({share:.0%}) | "
-                  f"{f(r[f'rel_{key}_vs_1gpu'])} | {f(r['rel_1gpu_vs_f32'])} | {f(r[f'rel_{key}_vs_f32'])} | "
-                  f"{f(r['rel_torch_bf16_vs_f32'])} | {r[f'verdict{suffix}']} (tol {tol_f32:.1e}) |")
+                  f"{f(r[f'rel_{key}_vs_1gpu'])} ({f(r.get('rel_torch_bf16_split2_vs_torch_bf16'))}) | "
+                  f"{f(r['rel_1gpu_vs_f32'])} | {f(r[f'rel_{key}_vs_f32'])} | "
+                  f"{f(r['rel_torch_bf16_vs_f32'])} | {r[f'verdict{suffix}']} (tol {tol_f32:.1e} / {tol_tp:.1e}) |")
     for name, r in result["configs"].items():
         if r.get("families_1gpu_ms"):
             fam = ", ".join(f"{k} {v:.2f}" for k, v in r["families_1gpu_ms"].items())
@@ -624,6 +653,7 @@ def main():
     r.add_argument("--work", default="/tmp/tfc-tp-work")
     r.add_argument("--budget-s", type=float, default=480)
     r.add_argument("--repeat", type=int, default=10)
+    r.add_argument("--configs", default="", help="run only these configs of the manifest")
     args = ap.parse_args()
     return cmd_compile(args) if args.cmd == "compile" else cmd_run(args)
 

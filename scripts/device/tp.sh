@@ -15,7 +15,7 @@
 # Then on the device, from the repo root (carry .device-carry/tp3):
 #   [TP_BUDGET_S=540] scripts/device/tp.sh [DIR]
 # The runtime is built from DIR/src/runtime when it exists (else ./runtime,
-# or TP_RUNTIME_SRC). TP_BUDGET_S bounds the whole call (build included);
+# or TP_RUNTIME_SRC); TP_CONFIGS=a,b runs only those configs. TP_BUDGET_S bounds the whole call (build included);
 # tp.py skips the configs that would not fit and says so.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -54,7 +54,8 @@ export LD_LIBRARY_PATH="$NCCL_HOME/lib:${LD_LIBRARY_PATH:-}"
 "$BUILD/tfc-run" "$DIR/check_b1s64.rank{rank}.tfcm" --ranks 2 --inspect | tail -1
 
 LEFT=$(( BUDGET - ($(date +%s) - t0) - 15 ))
-python3 benchmarks/tp.py run "$DIR" --tfc-run "$BUILD/tfc-run" --budget-s "$LEFT" 2>&1 \
+python3 benchmarks/tp.py run "$DIR" --tfc-run "$BUILD/tfc-run" --budget-s "$LEFT" \
+  ${TP_CONFIGS:+--configs "$TP_CONFIGS"} 2>&1 \
   | tee "$RESULTS/tp.out"
 rc=${PIPESTATUS[0]}
 echo "tp.sh: $(( $(date +%s) - t0 )) s, rc=$rc"
