@@ -34,17 +34,20 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm 
 t0=$(date +%s)
 # everything below ends by END (E2E_BUDGET_S after the start; the deadline skips what won't fit)
 END=$(( t0 + ${E2E_BUDGET_S:-540} ))
-LIB=/tmp/build-rt/libtfcrt.so
 # The runtime from the carried tree; if it does not build (someone's edit in
 # flight), DIR/prebuilt/libtfcrt.so built on the compile machine, if any.
 RT_SRC=${E2E_RUNTIME_SRC:-runtime}
 echo "runtime sources: $RT_SRC"
-if cmake -S "$RT_SRC" -B /tmp/build-rt -G Ninja -DCMAKE_BUILD_TYPE=Release \
+# One build folder per source tree: a warm machine keeps /tmp between calls,
+# and CMake refuses a build folder configured for another source folder.
+BUILD_RT=/tmp/build-rt-$(realpath "$RT_SRC" | md5sum | cut -c1-8)
+LIB=$BUILD_RT/libtfcrt.so
+if cmake -S "$RT_SRC" -B "$BUILD_RT" -G Ninja -DCMAKE_BUILD_TYPE=Release \
      -DTFC_RUNTIME_BUILD_TESTS=OFF >/tmp/rt-cmake.log 2>&1 &&
-   ninja -C /tmp/build-rt tfcrt tfc-run >/tmp/rt-build.log 2>&1; then
+   ninja -C "$BUILD_RT" tfcrt tfc-run >/tmp/rt-build.log 2>&1; then
   echo "runtime built in $(( $(date +%s) - t0 )) s ($(g++ --version | head -1))"
 else
-  tail -30 /tmp/rt-cmake.log /tmp/rt-build.log
+  tail -n 30 /tmp/rt-cmake.log /tmp/rt-build.log
   [ -f "$DIR/prebuilt/libtfcrt.so" ] || exit 1
   echo "runtime build FAILED; using $DIR/prebuilt/libtfcrt.so"
   LIB=$DIR/prebuilt/libtfcrt.so
@@ -52,7 +55,7 @@ fi
 # The artifacts must load in the benchmark's process (torch + CUDA + transformers up).
 # If the runtime built here crashes there, say where (cuda-gdb backtrace) and fall back
 # to DIR/prebuilt/libtfcrt.so (the same sources built on the compile machine), if any.
-for a in "$DIR"/*.tfcm; do [ -x /tmp/build-rt/tfc-run ] && /tmp/build-rt/tfc-run "$a" --inspect 2>&1 | head -1; echo "tfc-run --inspect rc=${PIPESTATUS[0]}"; break; done
+for a in "$DIR"/*.tfcm; do [ -x "$BUILD_RT/tfc-run" ] && "$BUILD_RT/tfc-run" "$a" --inspect 2>&1 | head -1; echo "tfc-run --inspect rc=${PIPESTATUS[0]}"; break; done
 PYTHONFAULTHANDLER=1 python3 benchmarks/e2e.py --probe --lib "$LIB" --dir "$DIR" --out "$RESULTS" 2>&1 \
   | grep -e "^probe" -e "Fatal" -e "File \"" | head -20
 if [ "${PIPESTATUS[0]}" != 0 ]; then
@@ -74,7 +77,7 @@ if [ "$(df --output=avail -k /dev/shm 2>/dev/null | tail -1)" -gt 10000000 ] 2>/
 fi
 bench() {
   PYTHONFAULTHANDLER=1 PYTHONUNBUFFERED=1 python3 benchmarks/e2e.py --lib "$LIB" --dir "$DIR" \
-    --out "$RESULTS" --tmp "$TMPW" --deadline-at "$END" "$@" 2>&1 \
+    --out "$RESULTS" --tmp "$TMPW" --deadline-at "$END" --tfc-run "$BUILD_RT/tfc-run" "$@" 2>    --out "$RESULTS" --tmp "$TMPW" --deadline-at "$END" "$@" 2>&1 \1 \
     | grep -v -e "UserWarning" -e "^  warnings.warn" | tee -a "$RESULTS/e2e.log"
   return "${PIPESTATUS[0]}"
 }

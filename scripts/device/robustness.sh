@@ -36,7 +36,7 @@ start=$(date +%s)
 cmake -S runtime -B /tmp/build-rt -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTFC_RUNTIME_BUILD_TESTS=OFF >"$LOGS/cmake.log" 2>&1 &&
   ninja -C /tmp/build-rt tfcrt tfc-run >"$LOGS/build.log" 2>&1 ||
-  { tail -30 "$LOGS/cmake.log" "$LOGS/build.log"; exit 1; }
+  { tail -n 30 "$LOGS/cmake.log" "$LOGS/build.log"; exit 1; }
 CUDA=${CUDA_HOME:-/usr/local/cuda}
 gcc -std=c11 -O2 -Wall scripts/device/session_soak.c -Iruntime/include \
   -I"$CUDA/include" -L/tmp/build-rt -ltfcrt -L"$CUDA/lib64/stubs" -lcuda \

@@ -45,7 +45,7 @@ if cmake -S "$RUNTIME_SRC" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
    ninja -C "$BUILD" tfcrt tfc-run >"$RESULTS/build.log" 2>&1; then
   echo "runtime built in $(( $(date +%s) - t0 )) s"
 else
-  tail -30 "$RESULTS/cmake.log" "$RESULTS/build.log"
+  tail -n 30 "$RESULTS/cmake.log" "$RESULTS/build.log"
   exit 1
 fi
 grep "tensor parallelism" "$RESULTS/cmake.log"
