@@ -77,7 +77,7 @@ if [ "$(df --output=avail -k /dev/shm 2>/dev/null | tail -1)" -gt 10000000 ] 2>/
 fi
 bench() {
   PYTHONFAULTHANDLER=1 PYTHONUNBUFFERED=1 python3 benchmarks/e2e.py --lib "$LIB" --dir "$DIR" \
-    --out "$RESULTS" --tmp "$TMPW" --deadline-at "$END" --tfc-run "$BUILD_RT/tfc-run" "$@" 2>    --out "$RESULTS" --tmp "$TMPW" --deadline-at "$END" "$@" 2>&1 \1 \
+    --out "$RESULTS" --tmp "$TMPW" --deadline-at "$END" --tfc-run "$BUILD_RT/tfc-run" "$@" 2>&1 \
     | grep -v -e "UserWarning" -e "^  warnings.warn" | tee -a "$RESULTS/e2e.log"
   return "${PIPESTATUS[0]}"
 }
