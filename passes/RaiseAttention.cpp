@@ -56,9 +56,11 @@
 
 #include "ConstantUtils.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/APFloat.h"
 
 #include <cmath>
+#include <functional>
 
 using namespace mlir;
 using namespace mlir::tfc;
@@ -322,23 +324,183 @@ std::optional<ConstantMaskKind> classifyAdditiveMask(Value mask, int64_t sq,
   return ConstantMaskKind{MaskKind::additive};
 }
 
+/// The most elements of a condition evaluated at compile time from a
+/// `tfc.compare` of constants (Llama at S = 32768 is 2^30: left alone).
+constexpr int64_t kMaxEvaluatedConditionElements = int64_t(1) << 26;
+
+/// The elements of a constant operand of a `tfc.compare`, read as
+/// broadcast to the compare's result: `expand*(reshape*(constant))`. An
+/// expand's input broadcasts to the result as the expand does (numpy
+/// broadcasts compose), and a reshape keeps the constant's row-major
+/// elements, read in the shape of the outermost reshape.
+struct BroadcastConstant {
+  SmallVector<int64_t> ints;
+  SmallVector<double> floats;
+  /// Per result dim, the step in the elements (0: broadcast).
+  SmallVector<int64_t> strides;
+};
+
+/// Every element of an integer constant, sign-extended (zero-extended for
+/// unsigned and i1), as the reference executor holds them; from dense or
+/// i32/i64 dense_resource data.
+std::optional<SmallVector<int64_t>> getConstantInts(Value v,
+                                                    int64_t maxElements) {
+  ElementsAttr attr = getConstantAttr(v);
+  auto type = attr ? dyn_cast<RankedTensorType>(attr.getType())
+                   : RankedTensorType();
+  if (!type || !type.hasStaticShape() || !type.getElementType().isInteger() ||
+      type.getNumElements() > maxElements)
+    return std::nullopt;
+  bool zext = type.getElementType().isUnsignedInteger() ||
+              type.getElementType().isInteger(1);
+  SmallVector<int64_t> values;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    values.reserve(type.getNumElements());
+    for (const APInt &x : dense.getValues<APInt>())
+      values.push_back(zext ? static_cast<int64_t>(x.getZExtValue())
+                            : x.getSExtValue());
+    return values;
+  }
+  auto append = [&](auto data) -> std::optional<SmallVector<int64_t>> {
+    if (!data || static_cast<int64_t>(data->size()) != type.getNumElements())
+      return std::nullopt;
+    values.append(data->begin(), data->end());
+    return values;
+  };
+  if (auto i64 = dyn_cast<DenseI64ResourceElementsAttr>(attr))
+    return append(i64.tryGetAsArrayRef());
+  if (auto i32 = dyn_cast<DenseI32ResourceElementsAttr>(attr))
+    return append(i32.tryGetAsArrayRef());
+  return std::nullopt;
+}
+
+std::optional<BroadcastConstant> readBroadcastConstant(Value operand,
+                                                       ArrayRef<int64_t> out) {
+  Value v = operand;
+  while (auto expand = v.getDefiningOp<ExpandOp>())
+    v = expand.getInput();
+  // The shape the elements are read in: the outermost reshape's (or the
+  // constant's) shape.
+  RankedTensorType viewType = rankedTypeOf(v);
+  while (auto reshape = v.getDefiningOp<ReshapeOp>())
+    v = reshape.getInput();
+  if (!viewType || !viewType.hasStaticShape() ||
+      viewType.getRank() > static_cast<int64_t>(out.size()))
+    return std::nullopt;
+  ArrayRef<int64_t> view = viewType.getShape();
+  int64_t offset = out.size() - view.size();
+  BroadcastConstant result;
+  result.strides.assign(out.size(), 0);
+  for (int64_t d = view.size() - 1, step = 1; d >= 0; --d) {
+    if (view[d] != 1 && view[d] != out[offset + d])
+      return std::nullopt;
+    if (view[d] != 1)
+      result.strides[offset + d] = step;
+    step *= view[d];
+  }
+  int64_t count = viewType.getNumElements();
+  const int64_t maxElements = int64_t(1) << 24;
+  if (isa<FloatType>(viewType.getElementType())) {
+    std::optional<SmallVector<double>> floats =
+        getConstantFloats(v, maxElements);
+    if (!floats || static_cast<int64_t>(floats->size()) != count)
+      return std::nullopt;
+    result.floats = std::move(*floats);
+    return result;
+  }
+  std::optional<SmallVector<int64_t>> ints = getConstantInts(v, maxElements);
+  if (!ints || static_cast<int64_t>(ints->size()) != count)
+    return std::nullopt;
+  result.ints = std::move(*ints);
+  return result;
+}
+
+/// `a <predicate> b`, as the reference executor compares.
+template <typename T>
+bool evaluatePredicate(ComparePredicate predicate, T a, T b) {
+  switch (predicate) {
+  case ComparePredicate::eq:
+    return a == b;
+  case ComparePredicate::ne:
+    return a != b;
+  case ComparePredicate::lt:
+    return a < b;
+  case ComparePredicate::le:
+    return a <= b;
+  case ComparePredicate::gt:
+    return a > b;
+  case ComparePredicate::ge:
+    return a >= b;
+  }
+  llvm_unreachable("unknown predicate");
+}
+
+/// A condition known at compile time: an i1 constant, or a `tfc.compare`
+/// of constants (the dynamo export's causal mask, `le(key positions,
+/// query positions)` from two aranges, too large for the importer to fold)
+/// evaluated element by element without materialising it.
+struct ConstantCondition {
+  SmallVector<int64_t> shape;
+  int64_t count = 0;
+  std::function<bool(int64_t)> at;
+};
+
+std::optional<ConstantCondition> readConstantCondition(Value condition) {
+  auto type = rankedTypeOf(condition);
+  if (!type || !type.hasStaticShape())
+    return std::nullopt;
+  ConstantCondition result{llvm::to_vector(type.getShape()),
+                           type.getNumElements(), nullptr};
+  if (std::optional<SmallVector<bool>> bools = getConstantBools(condition)) {
+    if (static_cast<int64_t>(bools->size()) != result.count)
+      return std::nullopt;
+    result.at = [bools = std::move(*bools)](int64_t i) { return bools[i]; };
+    return result;
+  }
+  auto compare = condition.getDefiningOp<CompareOp>();
+  if (!compare || result.count > kMaxEvaluatedConditionElements)
+    return std::nullopt;
+  std::optional<BroadcastConstant> lhs =
+      readBroadcastConstant(compare.getLhs(), result.shape);
+  std::optional<BroadcastConstant> rhs =
+      readBroadcastConstant(compare.getRhs(), result.shape);
+  if (!lhs || !rhs || lhs->floats.empty() != rhs->floats.empty())
+    return std::nullopt;
+  result.at = [lhs = std::move(*lhs), rhs = std::move(*rhs),
+               shape = result.shape,
+               predicate = compare.getPredicate()](int64_t i) {
+    int64_t a = 0, b = 0;
+    for (int64_t d = shape.size() - 1; d >= 0; --d) {
+      int64_t index = i % shape[d];
+      i /= shape[d];
+      a += index * lhs.strides[d];
+      b += index * rhs.strides[d];
+    }
+    return lhs.floats.empty()
+               ? evaluatePredicate(predicate, lhs.ints[a], rhs.ints[b])
+               : evaluatePredicate(predicate, lhs.floats[a], rhs.floats[b]);
+  };
+  return result;
+}
+
 /// A constant condition, possibly broadcast (lookThroughBroadcasts), that
 /// masks where it equals `maskedWhen`: nothing masked (none), the causal
-/// (sliding-window) pattern (causal), anything else (select). Nullopt when
-/// `condition` is not a readable constant.
+/// (sliding-window) pattern (causal), anything else (select). The condition
+/// is an i1 constant or a compare of constants (readConstantCondition).
+/// Nullopt when it is neither.
 std::optional<ConstantMaskKind> classifyConditionMask(Value condition,
                                                       bool maskedWhen,
                                                       int64_t sq,
                                                       int64_t skv) {
   condition = lookThroughBroadcasts(condition);
-  std::optional<SmallVector<bool>> cond = getConstantBools(condition);
+  std::optional<ConstantCondition> cond = readConstantCondition(condition);
   if (!cond)
     return std::nullopt;
-  if (llvm::all_of(*cond, [&](bool c) { return c != maskedWhen; }))
+  auto maskedAt = [&](int64_t i) { return cond->at(i) == maskedWhen; };
+  if (llvm::none_of(llvm::seq<int64_t>(0, cond->count), maskedAt))
     return ConstantMaskKind{MaskKind::none};
-  if (std::optional<int64_t> window = matchCausalWindow(
-          rankedTypeOf(condition).getShape(), sq, skv,
-          [&](int64_t i) { return (*cond)[i] == maskedWhen; }))
+  if (std::optional<int64_t> window =
+          matchCausalWindow(cond->shape, sq, skv, maskedAt))
     return ConstantMaskKind{MaskKind::causal, *window};
   return ConstantMaskKind{MaskKind::select};
 }
