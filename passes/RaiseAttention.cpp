@@ -32,6 +32,14 @@
 // A constant mask that is the causal set plus the keys more than w - 1
 // behind the query becomes `causal = true, window = w`.
 //
+// A where's condition may also be a `tfc.compare` of constants (each
+// expand*(reshape*(constant))): the Llama/Mistral dynamo exports compute
+// the causal mask as le(key positions [1,1,1,S], query positions
+// [1,1,S,1]) from two aranges, which the importer does not fold past 2^20
+// elements. It is evaluated element by element at compile time with the
+// reference executor's compare semantics (nothing is materialised, at most
+// 2^26 elements) and goes through the same exact check.
+//
 // GQA: k and v expanded over a group of query heads the way HF's
 // `repeat_kv` exports (reshape [B,Hkv,S,D] -> [B,Hkv,1,S,D], expand to
 // [B,Hkv,n,S,D], reshape to [B,Hkv*n,S,D], possibly through more reshapes)
