@@ -90,6 +90,10 @@ def Raise : Pass<"tfc-raise", "::mlir::func::FuncOp"> {
       when it is a constant whose masked set (`-inf` or finfo.min-like
       entries, the others exactly 0) is exactly the causal set for every
       broadcast index; otherwise it stays as the additive `mask` operand.
+      A `where` condition may also be a `tfc.compare` of constants (seen
+      through expand/reshape), evaluated at compile time (up to 2^26
+      elements): the Llama/Mistral dynamo exports' `le(key positions,
+      query positions)` from two aranges becomes `causal = true`.
       A mask that is exactly causal plus keys more than w - 1 behind the
       query gives `causal = true, window = w` (Mistral's sliding window).
       k/v expanded over query-head groups (HF `repeat_kv`) are read before
