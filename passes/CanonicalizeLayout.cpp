@@ -22,6 +22,14 @@
 //      - HoistNarrowingCast: cast(reshape(x)) -> reshape(cast(x)) (and
 //        transpose alike) for a cast to fewer bits, so the cast joins x's
 //        producer kernel (tfc-lower-precision applies it to its own casts).
+//      - HoistUnaryElementwise: unary(reshape(x)) -> reshape(unary(x)) (and
+//        transpose alike) for GELU, SiLU, tanh, exp... that are the only
+//        reader of the shape op, so the activation joins its producer's
+//        epilogue: GPT-2's dynamo export computes bias + GELU as
+//        addmm -> reshape to [B, S, 4H] -> gelu, and the reshape kept the
+//        GELU out of the matmul kernel (its own kernel, 0.49 ms of 6.2 at
+//        B8xS1024 on an H100); the reshape then cancels with the one back
+//        to 2-D in front of the next matmul.
 //   2. PackSharedInputProjections: matmuls that read the same activation
 //      with inline rank-2 weights (Q/K/V, gate/up) become one matmul with
 //      the weights concatenated at compile time, followed by a tfc.split.
@@ -60,7 +68,7 @@ namespace {
 struct LayoutTally {
   int64_t transposesFolded = 0, transposesToReshape = 0, chainsCancelled = 0,
           weightsPretransposed = 0, matmulsPacked = 0, biasesPacked = 0,
-          packs = 0, castsHoisted = 0;
+          packs = 0, castsHoisted = 0, unaryHoisted = 0;
 };
 
 //===----------------------------------------------------------------------===//
@@ -222,6 +230,47 @@ struct TransposeOfUnitDimsToReshape : OpRewritePattern<TransposeOp> {
 /// producer, whose kernel epilogue absorbs it (with keep-residual-f32 every
 /// f32 norm reached its bf16 matmul through reshape -> cast, a cast kernel
 /// of its own). A widening cast stays: it fuses into its consumer.
+/// unary(reshape(x)) -> reshape(unary(x)), transpose alike, for the
+/// elementwise ops of one operand whose result has the operand's type.
+/// Exact: each element is computed alone, whatever the layout.
+struct HoistUnaryElementwise : RewritePattern {
+  HoistUnaryElementwise(MLIRContext *context, int64_t *hoisted)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context),
+        hoisted(hoisted) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<GeluOp, NegOp, AbsOp, ExpOp, LogOp, SqrtOp, RsqrtOp, ReciprocalOp,
+             TanhOp, ErfOp, SigmoidOp, ReluOp, SiluOp, NotOp>(op))
+      return rewriter.notifyMatchFailure(op, "not a unary elementwise op");
+    Operation *shapeOp = op->getOperand(0).getDefiningOp();
+    if (!isa_and_present<ReshapeOp, TransposeOp>(shapeOp))
+      return rewriter.notifyMatchFailure(op, "input is not a reshape or "
+                                             "transpose");
+    if (!shapeOp->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "the shape op has other readers");
+    Value source = shapeOp->getOperand(0);
+    Operation *moved = rewriter.clone(*op);
+    moved->setOperand(0, source);
+    moved->getResult(0).setType(source.getType());
+    Value result;
+    Type type = op->getResult(0).getType();
+    if (auto transpose = dyn_cast<TransposeOp>(shapeOp))
+      result = TransposeOp::create(rewriter, transpose.getLoc(), type,
+                                   moved->getResult(0),
+                                   transpose.getPermutationAttr());
+    else
+      result = ReshapeOp::create(rewriter, shapeOp->getLoc(), type,
+                                 moved->getResult(0));
+    rewriter.replaceOp(op, result);
+    if (hoisted)
+      ++*hoisted;
+    return success();
+  }
+
+  int64_t *hoisted;
+};
+
 struct HoistNarrowingCast : OpRewritePattern<CastOp> {
   HoistNarrowingCast(MLIRContext *context, int64_t *hoisted)
       : OpRewritePattern(context), hoisted(hoisted) {}
@@ -619,6 +668,7 @@ struct CanonicalizeLayoutPass
                  CancelReshapeTransposeChain, PretransposeMatmulWeight>(
         context, tally);
     patterns.add<HoistNarrowingCast>(context, &tally.castsHoisted);
+    patterns.add<HoistUnaryElementwise>(context, &tally.unaryHoisted);
     if (failed(applyPatternsGreedily(func, std::move(patterns)))) {
       func.emitError("tfc-canonicalize-layout did not converge");
       return signalPassFailure();
@@ -642,7 +692,8 @@ struct CanonicalizeLayoutPass
           << tally.matmulsPacked << " matmuls packed into " << tally.packs
           << " (" << tally.biasesPacked << " bias adds packed with them), "
           << tally.castsHoisted << " narrowing casts hoisted above "
-          << "reshapes/transposes";
+          << "reshapes/transposes, " << tally.unaryHoisted
+          << " unary elementwise ops hoisted above reshapes/transposes";
   }
 };
 

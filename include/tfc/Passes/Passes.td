@@ -181,6 +181,11 @@ def CanonicalizeLayout : Pass<"tfc-canonicalize-layout", "::mlir::func::FuncOp">
       op's only reader: the shape op moves fewer bytes and the cast joins
       x's producer kernel. Widening casts stay (they join their consumer).
       `tfc-lower-precision` applies it to the casts it inserts.
+    - `HoistUnaryElementwise`: a unary elementwise op (gelu, silu, tanh,
+      exp, ...) that is the only reader of a reshape or transpose moves in
+      front of it, so it joins its producer's epilogue (GPT-2's dynamo
+      export reshapes `addmm` to [B, S, 4H] before the GELU); the reshape
+      then usually cancels with the one back to 2-D before the next matmul.
     - `PackSharedInputProjections` (with `pack`): matmuls that read the
       same activation with inline rank-2 `[K, N_i]` weights (after the
       step above) of one element type and K, the same `transpose_lhs` and
