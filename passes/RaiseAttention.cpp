@@ -63,6 +63,7 @@
 #include "RaisePatterns.h"
 
 #include "ConstantUtils.h"
+#include "tfc/Reference/ScalarOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/APFloat.h"
@@ -423,26 +424,6 @@ std::optional<BroadcastConstant> readBroadcastConstant(Value operand,
   return result;
 }
 
-/// `a <predicate> b`, as the reference executor compares.
-template <typename T>
-bool evaluatePredicate(ComparePredicate predicate, T a, T b) {
-  switch (predicate) {
-  case ComparePredicate::eq:
-    return a == b;
-  case ComparePredicate::ne:
-    return a != b;
-  case ComparePredicate::lt:
-    return a < b;
-  case ComparePredicate::le:
-    return a <= b;
-  case ComparePredicate::gt:
-    return a > b;
-  case ComparePredicate::ge:
-    return a >= b;
-  }
-  llvm_unreachable("unknown predicate");
-}
-
 /// A condition known at compile time: an i1 constant, or a `tfc.compare`
 /// of constants (the dynamo export's causal mask, `le(key positions,
 /// query positions)` from two aranges, too large for the importer to fold)
@@ -484,9 +465,10 @@ std::optional<ConstantCondition> readConstantCondition(Value condition) {
       a += index * lhs.strides[d];
       b += index * rhs.strides[d];
     }
+    using reference::scalar::applyCompare;
     return lhs.floats.empty()
-               ? evaluatePredicate(predicate, lhs.ints[a], rhs.ints[b])
-               : evaluatePredicate(predicate, lhs.floats[a], rhs.floats[b]);
+               ? applyCompare(predicate, lhs.ints[a], rhs.ints[b])
+               : applyCompare(predicate, lhs.floats[a], rhs.floats[b]);
   };
   return result;
 }

@@ -77,22 +77,8 @@ FailureOr<Tensor> reference::evaluateCompare(CompareOp op, const Tensor &lhs,
   Tensor result(type);
   StridedWalk walk = broadcastWalk(type, {&lhs, &rhs});
   ComparePredicate predicate = op.getPredicate();
-  auto compare = [predicate](auto a, auto b) -> bool {
-    switch (predicate) {
-    case ComparePredicate::eq:
-      return a == b;
-    case ComparePredicate::ne:
-      return a != b;
-    case ComparePredicate::lt:
-      return a < b;
-    case ComparePredicate::le:
-      return a <= b;
-    case ComparePredicate::gt:
-      return a > b;
-    case ComparePredicate::ge:
-      return a >= b;
-    }
-    llvm_unreachable("unknown predicate");
+  auto compare = [predicate](auto a, auto b) {
+    return scalar::applyCompare(predicate, a, b);
   };
   for (int64_t i = 0, n = result.getNumElements(); i < n; ++i, walk.next())
     result.ints[i] =

@@ -17,6 +17,8 @@
 #ifndef TFC_REFERENCE_SCALAROPS_H
 #define TFC_REFERENCE_SCALAROPS_H
 
+#include "tfc/Dialect/TfcDialect.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/APInt.h"
@@ -28,6 +30,27 @@
 #include <optional>
 
 namespace mlir::tfc::reference::scalar {
+
+/// tfc.compare: `a <predicate> b`, on int64 or double operands (a NaN
+/// compares unequal and unordered, as in C++).
+template <typename T>
+inline bool applyCompare(ComparePredicate predicate, T a, T b) {
+  switch (predicate) {
+  case ComparePredicate::eq:
+    return a == b;
+  case ComparePredicate::ne:
+    return a != b;
+  case ComparePredicate::lt:
+    return a < b;
+  case ComparePredicate::le:
+    return a <= b;
+  case ComparePredicate::gt:
+    return a > b;
+  case ComparePredicate::ge:
+    return a >= b;
+  }
+  llvm_unreachable("unknown predicate");
+}
 
 /// tfc.add, sub, mul, div, pow, maximum, minimum, and, or.
 enum class BinaryKind { Add, Sub, Mul, Div, Pow, Max, Min, And, Or };
