@@ -31,18 +31,6 @@ namespace mlir::tfc {
 using namespace mlir;
 using namespace mlir::tfc;
 
-/// The ONNX node name a location carries: a NameLoc's, or the first one a
-/// FusedLoc holds (an op raised from several nodes, such as attention).
-static std::optional<StringRef> getNodeName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().getValue();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::optional<StringRef> name = getNodeName(inner))
-        return name;
-  return std::nullopt;
-}
-
 /// Prints one line per kernel (fusion): its anchor, predicted HBM bytes,
 /// FLOPs and roofline time on the target, its tiles; then the function's
 /// totals and the bytes of the intermediates (kernel results the function

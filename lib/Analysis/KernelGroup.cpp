@@ -40,6 +40,16 @@ bool mlir::tfc::isKernelFreeOp(Operation *op) {
   return isa<ConstantOp, ParameterOp, ReshapeOp>(op);
 }
 
+std::optional<StringRef> mlir::tfc::getNodeName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().getValue();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::optional<StringRef> name = getNodeName(inner))
+        return name;
+  return std::nullopt;
+}
+
 bool mlir::tfc::isSplatConstant(Value value) {
   auto constant = value.getDefiningOp<ConstantOp>();
   if (!constant)

@@ -21,6 +21,7 @@
 #include "llvm/ADT/DenseSet.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace mlir::tfc {
@@ -42,6 +43,11 @@ bool isIndexMappingOp(Operation *op);
 
 /// True for ops that never need a kernel: constants, parameters, reshapes.
 bool isKernelFreeOp(Operation *op);
+
+/// The ONNX node name a location carries: a NameLoc's, or the first one a
+/// FusedLoc holds (an op raised from several nodes, such as attention).
+/// Kernels are named after it in tfc-tile's report and in the launch costs.
+std::optional<StringRef> getNodeName(Location loc);
 
 /// True for a tfc.constant whose value is one repeated element: fusions
 /// clone it into their body instead of reading it.

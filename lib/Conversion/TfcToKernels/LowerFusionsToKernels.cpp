@@ -46,19 +46,6 @@ static std::string kernelName(unsigned index, StringRef kind) {
   return name;
 }
 
-/// The ONNX node name a location carries: a NameLoc's, or the first one a
-/// FusedLoc holds (an op raised from several nodes, such as attention); as
-/// tfc-tile's report names kernels.
-static std::optional<StringRef> getNodeName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().getValue();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::optional<StringRef> name = getNodeName(inner))
-        return name;
-  return std::nullopt;
-}
-
 /// The cost model's prediction of `fusion`'s kernel as the launch's
 /// tfc.cost: its kind, the node it is named after (its anchor, else its
 /// first named op), HBM bytes and FLOPs on the target.
