@@ -9,6 +9,8 @@
 #include "ConstantFolding.h"
 #include "OnnxImportContext.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::tfc;
 using namespace mlir::tfc::onnx_import;
@@ -94,6 +96,23 @@ static LogicalResult importGemm(OnnxNode &node) {
       return node.emitError() << "Gemm input " << (i ? "B" : "A")
                               << " must have rank 2, got "
                               << node.getInputType(i);
+  // alpha and beta are floats; on integer inputs they scale in the integer
+  // type, so only integral values in that type's range keep their meaning.
+  if (auto intType = dyn_cast<IntegerType>(
+          node.getInputType(0).getElementType())) {
+    unsigned width = intType.getWidth();
+    double low = intType.isUnsigned() ? 0.0 : -std::ldexp(1.0, width - 1);
+    double high = std::ldexp(1.0, intType.isUnsigned() ? width : width - 1);
+    for (auto [name, value] : {std::make_pair("alpha", *alpha),
+                               std::make_pair("beta", *beta)})
+      if (!std::isfinite(value) || std::trunc(value) != value ||
+          value < low || value >= high)
+        return node.emitError()
+               << "Gemm attribute '" << name << "' is " << value
+               << ", which the integer inputs of type " << intType
+               << " cannot represent exactly (an integer Gemm needs integral "
+                  "alpha and beta in the type's range)";
+  }
   auto a = node.getInput(0), b = node.getInput(1);
   if (failed(a) || failed(b))
     return failure();

@@ -9,6 +9,9 @@
 #include "GraphImporter.h"
 #include "OnnxTensors.h"
 
+#include <cmath>
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::tfc;
 using namespace mlir::tfc::onnx_import;
@@ -466,8 +469,19 @@ Value OnnxNode::getScalarConstant(Type elementType, double value) {
   }
   if (elementType.isInteger(1))
     return getConstant(DenseElementsAttr::get(type, value != 0));
+  // Integers: round toward zero, saturating at the int64 range (NaN reads
+  // as 0) before truncating to the width, so that no attribute value a model
+  // carries makes the double-to-int conversion undefined. Callers that must
+  // refuse non-integral values (Gemm's alpha on integers) check first.
+  int64_t integral = 0;
+  if (value >= 0x1p63)
+    integral = std::numeric_limits<int64_t>::max();
+  else if (value < -0x1p63)
+    integral = std::numeric_limits<int64_t>::min();
+  else if (!std::isnan(value))
+    integral = static_cast<int64_t>(value);
   return getConstant(DenseElementsAttr::get(
       type, APInt(elementType.getIntOrFloatBitWidth(),
-                  static_cast<uint64_t>(static_cast<int64_t>(value)),
+                  static_cast<uint64_t>(integral),
                   /*isSigned=*/false, /*implicitTrunc=*/true)));
 }

@@ -70,6 +70,20 @@ def main():
     save("bad_attribute_kind.onnx", model(
         [gemm], [x, tensor("b", [4, 4])], [y]))
 
+    # An integer Gemm whose alpha or beta the integer type cannot hold (the
+    # fuzzer found beta = 1e30 on int32 made an undefined double-to-int
+    # conversion; now it is refused).
+    xi = tensor("x", [2, 4], TensorProto.INT32)
+    yi = tensor("y", [2, 4], TensorProto.INT32)
+    save("gemm_int_alpha_fraction.onnx", model(
+        [helper.make_node("Gemm", ["x", "b"], ["y"], name="gemm", alpha=0.5)],
+        [xi, tensor("b", [4, 4], TensorProto.INT32)], [yi]))
+    save("gemm_int_beta_huge.onnx", model(
+        [helper.make_node("Gemm", ["x", "b", "c"], ["y"], name="gemm",
+                          beta=1e30)],
+        [xi, tensor("b", [4, 4], TensorProto.INT32),
+         tensor("c", [2, 4], TensorProto.INT32)], [yi]))
+
     # A cycle: a reads b's output and b reads a's.
     save("cycle.onnx", model(
         [helper.make_node("Add", ["x", "t1"], ["t0"], name="a"),
