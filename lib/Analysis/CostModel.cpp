@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tfc/Analysis/CostModel.h"
+#include "tfc/Analysis/KernelFamilyRules.h"
 #include "tfc/Dialect/KernelForms.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -269,8 +270,46 @@ static int64_t getReadBytes(const KernelGroup &group, Value input) {
   return partial ? std::min(full, part) : full;
 }
 
+/// Members of `group` that the kernel does by addressing alone: the ops of
+/// a flash attention's Q, K and V read in place through a strided view, and
+/// a transpose of its result stored through a permuted view
+/// (KernelFamilyRules.h). They cost no work per element.
+static llvm::DenseSet<Operation *> getAddressingOnlyOps(const KernelGroup &group,
+                                                      TargetAttr target) {
+  llvm::DenseSet<Operation *> free;
+  for (Operation *anchor : group.getMembers()) {
+    if (!isa<AttentionOp>(anchor) ||
+        getArgumentOnlyOperands(target, anchor).empty())
+      continue;
+    for (unsigned index : getArgumentOnlyOperands(target, anchor)) {
+      Value operand = anchor->getOperand(index);
+      SmallVector<Operation *> path;
+      FailureOr<StridedView> view = getStridedView(
+          operand, [&](Value v) { return group.isReadFromMemory(v); }, &path);
+      if (succeeded(view) &&
+          isCopyableView(*view, cast<RankedTensorType>(operand.getType())
+                                    .getElementType()))
+        free.insert(path.begin(), path.end());
+    }
+    llvm::DenseSet<Value> derived(anchor->result_begin(), anchor->result_end());
+    for (Operation *op : group.getMembers()) {
+      if (llvm::none_of(op->getOperands(), [&](Value v) {
+            return derived.contains(lookThroughReshapes(v, {}));
+          }))
+        continue;
+      if (auto transpose = dyn_cast<TransposeOp>(op);
+          transpose && isStoreSideTranspose(anchor, transpose))
+        free.insert(op);
+      derived.insert(op->result_begin(), op->result_end());
+    }
+  }
+  return free;
+}
+
 KernelCost CostModel::getCost(const KernelGroup &group) const {
   KernelCost cost;
+  llvm::DenseSet<Operation *> addressingOnly =
+      getAddressingOnlyOps(group, target);
   for (Value input : group.getInputs())
     cost.hbmBytes += getReadBytes(group, input);
   for (Value output : group.getOutputs())
@@ -296,7 +335,7 @@ KernelCost CostModel::getCost(const KernelGroup &group) const {
     evaluations[op] = total;
     if (isAnchorOp(op))
       cost += getAnchorWork(op);
-    else
+    else if (!addressingOnly.contains(op))
       cost.vectorFlops += total * getFlopsPerElement(op);
   }
   return cost;

@@ -221,6 +221,16 @@ KernelShape KernelGroup::classify(bool allowEpilogues,
       Value operand = anchor->getOperand(index);
       if (isReadFromMemory(operand))
         continue;
+      // The flash attention reads Q, K and V in place through a strided
+      // view when members only rename elements of a kernel input.
+      if (isa<AttentionOp>(anchor)) {
+        FailureOr<StridedView> view = getStridedView(
+            operand, [&](Value v) { return isReadFromMemory(v); });
+        if (succeeded(view) &&
+            isCopyableView(*view, cast<RankedTensorType>(operand.getType())
+                                      .getElementType()))
+          continue;
+      }
       Operation *def = lookThroughReshapes(operand, memberSet).getDefiningOp();
       bool isMatmul = isa<MatmulOp>(anchor);
       return refuse(
@@ -236,7 +246,10 @@ KernelShape KernelGroup::classify(bool allowEpilogues,
 
   // The epilogue: every member that reads the anchor's result, directly or
   // not, is elementwise with the anchor's result shape.
+  // A store-side transpose (isStoreSideTranspose) may come last: nothing
+  // in the kernel reads its result.
   llvm::DenseSet<Value> derived(anchor->result_begin(), anchor->result_end());
+  llvm::DenseSet<Value> stored;
   auto anchorType = cast<RankedTensorType>(anchor->getResult(0).getType());
   for (Operation *op : members) {
     if (op == anchor)
@@ -244,6 +257,10 @@ KernelShape KernelGroup::classify(bool allowEpilogues,
     bool readsDerived = false;
     for (Value operand : op->getOperands()) {
       Value root = lookThroughReshapes(operand, memberSet);
+      if (stored.contains(root))
+        return refuse("the " + anchorName +
+                      " family stores a transpose of its result as it is: " +
+                      op->getName().getStringRef() + " cannot read it");
       if (!derived.contains(root))
         continue;
       if (root != operand)
@@ -258,6 +275,11 @@ KernelShape KernelGroup::classify(bool allowEpilogues,
       return refuse("the " + anchorName +
                     " family has no epilogue: its result cannot feed "
                     "another op of the kernel");
+    if (auto transpose = dyn_cast<TransposeOp>(op);
+        transpose && isStoreSideTranspose(anchor, transpose)) {
+      stored.insert(transpose.getResult());
+      continue;
+    }
     if (isIndexMappingOp(op))
       return refuse("the " + anchorName +
                     " family has no index mapping in its epilogue (" +
@@ -271,7 +293,8 @@ KernelShape KernelGroup::classify(bool allowEpilogues,
   // Only the anchor's result and its epilogue leave the kernel.
   for (Operation *op : members)
     for (Value result : op->getResults())
-      if (isOutput(result) && !derived.contains(result))
+      if (isOutput(result) && !derived.contains(result) &&
+          !stored.contains(result))
         return refuse(
             "a kernel with " + anchorName + " returns only that op's result" +
             (allowEpilogues ? " and its epilogue" : "") + ", but " +

@@ -45,12 +45,46 @@ using OperandSource = llvm::function_ref<bool(Value operand)>;
 bool isTensorCoreMatmul(TargetAttr target, MatmulOp op,
                         OperandSource isKernelArgument);
 
+/// An operand that a kernel reads in place from a kernel argument: element
+/// (i0, ..., in) of the operand is element `offset + sum(ik * strides[k])`
+/// of `source`'s row-major buffer.
+struct StridedView {
+  Value source;
+  SmallVector<int64_t> shape, strides;
+  int64_t offset = 0;
+};
+
+/// Follows `operand` back to a value for which `isKernelArgument` holds
+/// through ops that only rename elements: tfc.transpose, tfc.split,
+/// tfc.slice with positive steps and tfc.reshape that splits dimensions
+/// (never one that merges them). Failure when another op, a dynamic shape
+/// or a merging reshape is on the way.
+/// With `path`, the ops walked through are appended to it.
+FailureOr<StridedView>
+getStridedView(Value operand, OperandSource isKernelArgument,
+               SmallVectorImpl<Operation *> *path = nullptr);
+
+/// Whether the 16-byte copies of the tensor-core families can read `view`
+/// of elements of `elementType` row by row: unit innermost stride, every
+/// other stride and the offset whole 16-byte multiples.
+bool isCopyableView(const StridedView &view, Type elementType);
+
 /// Whether `op` runs as the flash kernel on tensor cores: sm_80+, no ALiBi,
 /// 16-bit q, k and v of one type read from kernel arguments, head dims
-/// multiples of 16 up to 256, non-empty sequences. The mask is read
-/// element by element, so a prologue may compute it.
+/// multiples of 16 up to 256, non-empty sequences. Q, K and V may be
+/// copyable strided views of kernel arguments (getStridedView), so the
+/// exporter's head split (split, reshape, transpose) costs no kernel of its
+/// own. The mask is read element by element, so a prologue may compute it.
 bool isFlashAttention(TargetAttr target, AttentionOp op,
                       OperandSource isKernelArgument);
+
+/// Whether `transpose`, applied to `anchor`'s result (or to its elementwise
+/// epilogue) as the last op before the kernel's store, can be done by
+/// storing through a permuted view of the output: the anchor is an
+/// attention (its stores go through the pointwise epilogue at the anchor's
+/// element positions) and the permutation keeps the last dimension last,
+/// so rows stay contiguous.
+bool isStoreSideTranspose(Operation *anchor, TransposeOp transpose);
 
 /// When the family `anchor` gets on `target` with every operand read from
 /// a kernel argument (the tensor-core matmul, the flash attention) loads

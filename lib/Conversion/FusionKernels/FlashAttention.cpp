@@ -32,6 +32,12 @@
 //      time. Causal and window attention loop only over the KV tiles some
 //      row of the block sees, and causal blocks run heaviest first.
 //
+// Q, K and V are read in place: a kernel argument, or a strided view of
+// one (getStridedView) when the fusion splits heads out of a packed QKV
+// projection; the output may be stored through a transposed view of the
+// fusion's result (isStoreSideTranspose), so the usual head merge costs no
+// kernel either.
+//
 // GQA and MQA: query head h reads key/value head h / (Hq / Hkv). A block
 // may own `heads` query heads of one group (tfc.tile's fifth value): its
 // warps are split among them and every K/V tile copied to shared memory
@@ -60,8 +66,8 @@ bool mlir::tfc::isFlashAttention(KernelContext &ctx, AttentionOp op) {
 }
 
 bool mlir::tfc::isFlashAttention(TargetAttr target, AttentionOp op) {
-  // Q, K and V are read straight from kernel arguments (cp.async): no
-  // prologue ops (tfc/Analysis/KernelFamilyRules.h).
+  // Q, K and V are read from kernel arguments (cp.async), in place or
+  // through a strided view (tfc/Analysis/KernelFamilyRules.h).
   return isFlashAttention(target, op,
                           [](Value v) { return isa<BlockArgument>(v); });
 }
@@ -154,8 +160,15 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
 
   // 1. Shared tiles and the copies in flight.
   SharedMemoryPlan smem(b, loc);
-  auto arg = [&](Value v) {
-    return ctx.emitter.getInputBuffer(cast<BlockArgument>(v).getArgNumber());
+  // Q, K and V: kernel arguments, or strided views of one read in place
+  // (the head split an exporter writes as split, reshape and transpose).
+  auto arg = [&](Value v) -> Value {
+    if (auto argument = dyn_cast<BlockArgument>(v))
+      return ctx.emitter.getInputBuffer(argument.getArgNumber());
+    FailureOr<StridedView> view =
+        getStridedView(v, [](Value v) { return isa<BlockArgument>(v); });
+    assert(succeeded(view) && "isFlashAttention admits only views");
+    return ctx.emitter.getInputView(*view);
   };
   // The Q tile of each of the block's heads (stage p: head headBase + p),
   // copied by as many threads as it has 16-byte chunks when that is fewer

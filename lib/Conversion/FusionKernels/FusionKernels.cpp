@@ -21,6 +21,8 @@
 #include "KernelFamilies.h"
 #include "tfc/Analysis/KernelGroup.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -111,6 +113,49 @@ LogicalResult KernelContext::storeAnchor(OpBuilder &b, Location loc,
                      MutableArrayRef<ElementIndex>(at));
 }
 
+/// Whether `v` is a transpose of one of `derived` that the kernel does by
+/// storing through a permuted view (isStoreSideTranspose).
+static bool isStoreSideTransposeOf(Value v,
+                                   const llvm::SmallPtrSetImpl<Value> &derived) {
+  auto transpose = v.getDefiningOp<TransposeOp>();
+  return transpose && derived.contains(transpose.getInput());
+}
+
+/// For every fusion result that is a store-side transpose, a view of the
+/// result's buffer in the transpose input's shape: the family stores the
+/// input there, element (i...) landing where the transpose puts it.
+static void registerStoreViews(FusionOp fusion, Operation *anchor,
+                               PointwiseEmitter &emitter, gpu::GPUFuncOp func) {
+  auto yield = cast<YieldOp>(fusion.getBodyBlock().getTerminator());
+  for (auto [i, v] : llvm::enumerate(yield.getValues())) {
+    auto transpose = v.getDefiningOp<TransposeOp>();
+    if (!transpose || !isStoreSideTranspose(anchor, transpose))
+      continue;
+    // Output dimension k is input dimension perm[k]: the input's stride
+    // along perm[k] is the output's row-major stride k.
+    auto outType = cast<RankedTensorType>(v.getType());
+    auto inType = cast<RankedTensorType>(transpose.getInput().getType());
+    ArrayRef<int64_t> perm = transpose.getPermutation();
+    StridedView view;
+    view.shape.assign(inType.getShape().begin(), inType.getShape().end());
+    view.strides.assign(perm.size(), 1);
+    int64_t stride = 1;
+    for (int64_t k = perm.size() - 1; k >= 0; --k) {
+      view.strides[perm[k]] = stride;
+      stride *= outType.getDimSize(k);
+    }
+    Value buffer = emitter.getResultBuffer(i);
+    auto type = cast<MemRefType>(buffer.getType());
+    auto viewType = MemRefType::get(
+        view.shape, type.getElementType(),
+        StridedLayoutAttr::get(func.getContext(), 0, view.strides));
+    OpBuilder b = OpBuilder::atBlockBegin(&func.getBody().front());
+    Value memrefView = memref::ReinterpretCastOp::create(
+        b, transpose.getLoc(), viewType, buffer, 0, view.shape, view.strides);
+    emitter.setStoreView(i, memrefView, transpose.getInput());
+  }
+}
+
 /// Checks the epilogue of `anchor`: every op that uses its result, directly
 /// or not, is elementwise with the anchor's result shape (so it is computed
 /// at the anchor's own output element), and every fusion result is the
@@ -120,10 +165,17 @@ static LogicalResult verifyEpilogue(FusionOp fusion, Operation *anchor) {
   auto anchorShape = cast<RankedTensorType>(anchorResult.getType()).getShape();
   llvm::SmallPtrSet<Value, 8> derived = {anchorResult};
   Block &body = fusion.getBodyBlock();
+  auto yield = cast<YieldOp>(body.getTerminator());
   for (Operation &op : body.without_terminator()) {
     if (&op == anchor ||
         llvm::none_of(op.getOperands(),
                       [&](Value v) { return derived.contains(v); }))
+      continue;
+    // A transpose stored as it is (through a permuted view of the output).
+    if (auto transpose = dyn_cast<TransposeOp>(op);
+        transpose && isStoreSideTranspose(anchor, transpose) &&
+        llvm::all_of(transpose->getUsers(),
+                     [&](Operation *user) { return user == yield; }))
       continue;
     if (isIndexMappingOp(&op))
       return op.emitOpError("has no GPU kernel yet in the epilogue of ")
@@ -137,9 +189,8 @@ static LogicalResult verifyEpilogue(FusionOp fusion, Operation *anchor) {
              << anchorResult.getType();
     derived.insert(op.getResult(0));
   }
-  auto yield = cast<YieldOp>(body.getTerminator());
   for (Value v : yield.getValues())
-    if (!derived.contains(v))
+    if (!derived.contains(v) && !isStoreSideTransposeOf(v, derived))
       return fusion.emitOpError("has no GPU kernel yet: a fusion with ")
              << anchor->getName()
              << " can only return that op's result or elementwise ops "
@@ -181,6 +232,8 @@ FailureOr<LaunchConfig> mlir::tfc::emitFusionKernel(FusionOp fusion,
   OpBuilder b = OpBuilder::atBlockEnd(*entry);
   PointwiseEmitter emitter(fusion, func);
   KernelContext ctx{fusion, func, target, emitter};
+  if (anchors.size() == 1)
+    registerStoreViews(fusion, anchors.front(), emitter, func);
 
   // Nothing to write (every result has a zero-size dimension): an empty
   // kernel, so that no family has to guard against rows that do not exist.

@@ -162,6 +162,32 @@ Value PointwiseEmitter::getFlatView(Value buffer) {
   return view;
 }
 
+Value PointwiseEmitter::getInputView(const StridedView &view) {
+  Value buffer =
+      getInputBuffer(cast<BlockArgument>(view.source).getArgNumber());
+  auto type = cast<MemRefType>(buffer.getType());
+  auto layout = StridedLayoutAttr::get(func.getContext(), view.offset,
+                                       view.strides);
+  auto viewType =
+      MemRefType::get(view.shape, type.getElementType(), layout);
+  OpBuilder b = OpBuilder::atBlockBegin(&func.getBody().front());
+  return memref::ReinterpretCastOp::create(b, buffer.getLoc(), viewType,
+                                           buffer, view.offset, view.shape,
+                                           view.strides);
+}
+
+Value PointwiseEmitter::getStoreBuffer(unsigned i) {
+  auto it = storeViews.find(i);
+  return it == storeViews.end() ? getResultBuffer(i) : it->second.first;
+}
+
+Value PointwiseEmitter::getStoredValue(unsigned i) {
+  auto it = storeViews.find(i);
+  if (it != storeViews.end())
+    return it->second.second;
+  return cast<YieldOp>(fusion.getBodyBlock().getTerminator()).getValues()[i];
+}
+
 SmallVector<Value> PointwiseEmitter::accessIndices(OpBuilder &b, Location loc,
                                                    Value buffer,
                                                    ElementIndex &at,
@@ -173,7 +199,7 @@ SmallVector<Value> PointwiseEmitter::accessIndices(OpBuilder &b, Location loc,
   // The position covers the whole buffer: one linear index into its flat
   // view when the linear position is at hand (or the buffer is 1-D).
   if (type.getShape() == ArrayRef<int64_t>(at.shape) &&
-      (at.linear || type.getRank() == 1)) {
+      type.getLayout().isIdentity() && (at.linear || type.getRank() == 1)) {
     accessed = getFlatView(buffer);
     return {at.getLinear(b, loc)};
   }
@@ -249,7 +275,7 @@ Value PointwiseEmitter::load(OpBuilder &b, Location loc, Value buffer,
 
 void PointwiseEmitter::storeResult(OpBuilder &b, Location loc, Value scalar,
                                    unsigned resultNumber, ElementIndex &at) {
-  Value buffer = getResultBuffer(resultNumber);
+  Value buffer = getStoreBuffer(resultNumber);
   Type elementType = cast<MemRefType>(buffer.getType()).getElementType();
   Value stored = toStorageType(b, loc, scalar, elementType);
   Value accessed;
@@ -259,9 +285,8 @@ void PointwiseEmitter::storeResult(OpBuilder &b, Location loc, Value scalar,
 
 void PointwiseEmitter::storeValue(OpBuilder &b, Location loc, Value scalar,
                                   Value value, ElementIndex &at) {
-  auto yield = cast<YieldOp>(fusion.getBodyBlock().getTerminator());
-  for (auto [i, yielded] : llvm::enumerate(yield.getValues()))
-    if (yielded == value)
+  for (unsigned i = 0, e = fusion.getNumResults(); i < e; ++i)
+    if (getStoredValue(i) == value)
       storeResult(b, loc, scalar, i, at);
 }
 
@@ -269,7 +294,7 @@ void PointwiseEmitter::storeResultLanes(OpBuilder &b, Location loc,
                                         ArrayRef<Value> scalars,
                                         unsigned resultNumber,
                                         MutableArrayRef<ElementIndex> lanes) {
-  Value buffer = getResultBuffer(resultNumber);
+  Value buffer = getStoreBuffer(resultNumber);
   Type elementType = cast<MemRefType>(buffer.getType()).getElementType();
   VectorGroup *group = lanes.front().group;
   if (lanes.size() == 1 || !group || !isVectorizableElement(elementType)) {
@@ -295,10 +320,10 @@ LogicalResult
 PointwiseEmitter::emitAndStoreResults(OpBuilder &b, Location loc,
                                       MutableArrayRef<ElementIndex> lanes,
                                       ArrayRef<unsigned> only) {
-  auto yield = cast<YieldOp>(fusion.getBodyBlock().getTerminator());
-  for (auto [i, value] : llvm::enumerate(yield.getValues())) {
+  for (unsigned i = 0, e = fusion.getNumResults(); i < e; ++i) {
     if (!only.empty() && !llvm::is_contained(only, i))
       continue;
+    Value value = getStoredValue(i);
     SmallVector<Value> scalars;
     for (ElementIndex &at : lanes) {
       FailureOr<Value> scalar = emit(b, value, at);

@@ -20,6 +20,7 @@
 #ifndef TFC_LIB_CONVERSION_FUSIONKERNELS_POINTWISEEMITTER_H
 #define TFC_LIB_CONVERSION_FUSIONKERNELS_POINTWISEEMITTER_H
 
+#include "tfc/Analysis/KernelFamilyRules.h"
 #include "tfc/Conversion/FusionKernels.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -182,6 +183,18 @@ public:
     return func.getArgument(fusion.getInputs().size() + i);
   }
 
+  /// A memref over the kernel argument of `view.source` (a block argument
+  /// of the fusion body) with `view`'s shape, strides and offset, created
+  /// at the kernel entry: an operand read in place.
+  Value getInputView(const StridedView &view);
+
+  /// Fusion result `resultNumber` is written by storing body value `stored`
+  /// through `view` (a memref over the result's buffer with `stored`'s
+  /// shape): a transpose the kernel does by where it stores.
+  void setStoreView(unsigned resultNumber, Value view, Value stored) {
+    storeViews[resultNumber] = {view, stored};
+  }
+
 private:
   /// Loads kernel argument `buffer` at `at` (projected onto its shape);
   /// through the lane's group when `at` is a lane.
@@ -206,9 +219,14 @@ private:
   FailureOr<Value> emitStructural(OpBuilder &b, OpResult result,
                                   ElementIndex &at);
 
+  /// Where result `i` is stored and the body value stored there.
+  Value getStoreBuffer(unsigned i);
+  Value getStoredValue(unsigned i);
+
   FusionOp fusion;
   gpu::GPUFuncOp func;
   DenseMap<Value, Value> flatViews;
+  DenseMap<unsigned, std::pair<Value, Value>> storeViews;
 };
 
 } // namespace mlir::tfc

@@ -255,6 +255,55 @@ func.func @flash_gqa_four_heads_window(%q: tensor<1x8x50x32xbf16>, %k: tensor<1x
   return %0 : tensor<1x8x50x32xbf16>
 }
 
+// GPT-2's head split and merge in the flash kernel: q, k and v are strided
+// views of one packed projection [B, S, 3 * H * D] (split, reshape,
+// transpose), copied in place; the output is stored through a transposed
+// view of the [B, S, H, D] result. No other kernel moves these bytes.
+// CHECK-LABEL: gpu.func @flash_packed_qkv_heads_merged_10
+// CHECK-SAME: (%[[QKV:.*]]: memref<1x20x96xbf16>, %[[OUT:.*]]: memref<1x20x2x16xbf16>)
+// CHECK-SAME: tfc.grid = array<i64: 1, 2, 1>
+// CHECK-DAG: %[[OV:.*]] = memref.reinterpret_cast %[[OUT]] to offset: [0], sizes: [1, 2, 20, 16], strides: [640, 16, 32, 1]
+// CHECK-DAG: %[[QV:.*]] = memref.reinterpret_cast %[[QKV]] to offset: [0], sizes: [1, 2, 20, 16], strides: [1920, 16, 96, 1]
+// CHECK-DAG: %[[KV:.*]] = memref.reinterpret_cast %[[QKV]] to offset: [32], sizes: [1, 2, 20, 16], strides: [1920, 16, 96, 1]
+// CHECK-DAG: %[[VV:.*]] = memref.reinterpret_cast %[[QKV]] to offset: [64], sizes: [1, 2, 20, 16], strides: [1920, 16, 96, 1]
+// CHECK: nvgpu.device_async_copy %[[QV]]
+// CHECK: nvgpu.device_async_copy %[[KV]]
+// CHECK: nvgpu.device_async_copy %[[VV]]
+// CHECK: nvvm.mma.sync
+// CHECK: vector.store %{{.*}}, %[[OV]]
+func.func @flash_packed_qkv_heads_merged(%qkv: tensor<1x20x96xbf16>) -> tensor<1x20x2x16xbf16> {
+  %0 = tfc.fusion "attention" (%qkv) : (tensor<1x20x96xbf16>) -> tensor<1x20x2x16xbf16> {
+  ^bb0(%a: tensor<1x20x96xbf16>):
+    %s:3 = tfc.split %a {axis = 2 : i64, sizes = array<i64: 32, 32, 32>} : (tensor<1x20x96xbf16>) -> (tensor<1x20x32xbf16>, tensor<1x20x32xbf16>, tensor<1x20x32xbf16>)
+    %q0 = tfc.reshape %s#0 : tensor<1x20x32xbf16> to tensor<1x20x2x16xbf16>
+    %q = tfc.transpose %q0 {permutation = array<i64: 0, 2, 1, 3>} : (tensor<1x20x2x16xbf16>) -> tensor<1x2x20x16xbf16>
+    %k0 = tfc.reshape %s#1 : tensor<1x20x32xbf16> to tensor<1x20x2x16xbf16>
+    %k = tfc.transpose %k0 {permutation = array<i64: 0, 2, 1, 3>} : (tensor<1x20x2x16xbf16>) -> tensor<1x2x20x16xbf16>
+    %v0 = tfc.reshape %s#2 : tensor<1x20x32xbf16> to tensor<1x20x2x16xbf16>
+    %v = tfc.transpose %v0 {permutation = array<i64: 0, 2, 1, 3>} : (tensor<1x20x2x16xbf16>) -> tensor<1x2x20x16xbf16>
+    %1 = tfc.attention %q, %k, %v {scale = 0.25 : f32, causal = true} : (tensor<1x2x20x16xbf16>, tensor<1x2x20x16xbf16>, tensor<1x2x20x16xbf16>) -> tensor<1x2x20x16xbf16>
+    %2 = tfc.transpose %1 {permutation = array<i64: 0, 2, 1, 3>} : (tensor<1x2x20x16xbf16>) -> tensor<1x20x2x16xbf16>
+    tfc.yield %2 : tensor<1x20x2x16xbf16>
+  }
+  return %0 : tensor<1x20x2x16xbf16>
+}
+
+// The one thread per query row kernel stores through the same transposed
+// view of its result (f32: not the flash kernel).
+// CHECK-LABEL: gpu.func @attention_heads_merged_f32_11
+// CHECK-SAME: (%{{.*}}: memref<1x2x8x4xf32>, %{{.*}}: memref<1x2x8x4xf32>, %{{.*}}: memref<1x2x8x4xf32>, %[[OUT:.*]]: memref<1x8x2x4xf32>)
+// CHECK: %[[OV:.*]] = memref.reinterpret_cast %[[OUT]] to offset: [0], sizes: [1, 2, 8, 4], strides: [64, 4, 8, 1]
+// CHECK: memref.store %{{.*}}, %[[OV]]
+func.func @attention_heads_merged_f32(%q: tensor<1x2x8x4xf32>, %k: tensor<1x2x8x4xf32>, %v: tensor<1x2x8x4xf32>) -> tensor<1x8x2x4xf32> {
+  %0 = tfc.fusion "attention" (%q, %k, %v) : (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>) -> tensor<1x8x2x4xf32> {
+  ^bb0(%a: tensor<1x2x8x4xf32>, %b: tensor<1x2x8x4xf32>, %c: tensor<1x2x8x4xf32>):
+    %1 = tfc.attention %a, %b, %c {scale = 0.5 : f32, causal = true} : (tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32>
+    %2 = tfc.transpose %1 {permutation = array<i64: 0, 2, 1, 3>} : (tensor<1x2x8x4xf32>) -> tensor<1x8x2x4xf32>
+    tfc.yield %2 : tensor<1x8x2x4xf32>
+  }
+  return %0 : tensor<1x8x2x4xf32>
+}
+
 // PTX-NOT: __nv_
 // PTX-NOT: ld.local
 // PTX: .extern .shared .align 1024 .b8 __dynamic_shmem__0[];
@@ -271,10 +320,12 @@ func.func @flash_gqa_four_heads_window(%q: tensor<1x8x50x32xbf16>, %k: tensor<1x
 // PTX-SAME: .visible .entry flash_window_mask_two_tiles_per_warp_4(
 // PTX-SAME: .visible .entry flash_d128_f16_gqa_5(
 // PTX-SAME: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// PTX-SAME: .visible .entry flash_packed_qkv_heads_merged_10(
+// PTX-SAME: cp.async.cg.shared.global
 // PTX-NOT: __nv_
 // PTX-NOT: ld.local
 
 // CUBIN: gpu.binary @kernels
 
 // SIM-NOT: FAIL
-// SIM: 10 kernels match the reference
+// SIM: 12 kernels match the reference

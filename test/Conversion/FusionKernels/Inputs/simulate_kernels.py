@@ -418,6 +418,24 @@ def run_op(op, env, th):
         x = float(a[0])
         v = 2.0 ** x if x < 1023 else math.inf
         setr(f_round(0.0 if v < 2.0 ** -126 else v, ty)); return
+    if n == 'memref.reinterpret_cast':
+        # A strided view of the same buffer (static offset, sizes, strides):
+        # writes through it land in the buffer.
+        def static(name):
+            m = re.search(name + r' = array<i64: ([-\d, ]+)>', op.text)
+            assert m, 'memref.reinterpret_cast without %s: %s' % (name, op.text)
+            return [int(x) for x in m.group(1).split(',')]
+        assert 'operandSegmentSizes = array<i32: 1, 0, 0, 0>' in op.text, \
+            'memref.reinterpret_cast with dynamic operands: %s' % op.text
+        offset, = static('static_offsets')
+        sizes, strides = static('static_sizes'), static('static_strides')
+        base = a[0].reshape(-1)
+        assert np.shares_memory(base, a[0]), 'reinterpret_cast of a copy'
+        span = offset + sum((n_ - 1) * st for n_, st in zip(sizes, strides)) + 1
+        assert span <= base.size, 'memref.reinterpret_cast past the buffer: %s' % op.text
+        setr(np.lib.stride_tricks.as_strided(
+            base[offset:], shape=sizes, strides=[st * base.itemsize for st in strides]))
+        return
     if n == 'memref.collapse_shape':
         setr(a[0].reshape(-1)); return
     if n == 'memref.load':
