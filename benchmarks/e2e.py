@@ -421,6 +421,21 @@ def bench_model(name, args, tfc, manifest, compiled, ceil, torch, dl):
         ref = model(ids).float()
         torch.cuda.synchronize()
         r["ref_max_abs"] = float(ref.abs().max())
+        # The same f32 model with its weights rounded to bf16 (what every bf16
+        # engine here holds): errors against it are the engines' arithmetic
+        # alone, without the rounding of the weights themselves.
+        ref_w16 = None
+        if args.weights_rounded_ref:
+            phase(f"{name}: float32 reference with bf16-rounded weights")
+            saved = [p.detach().clone() for p in model.parameters()]
+            for p in model.parameters():
+                p.copy_(p.to(torch.bfloat16).float())
+            ref_w16 = model(ids).float()
+            for p, kept in zip(model.parameters(), saved):
+                p.copy_(kept)
+            del saved
+            r["ref_w16_vs_f32"] = rel_err(ref_w16, ref)
+            torch.cuda.synchronize()
         base = torch.cuda.memory_allocated()
         torch.cuda.reset_peak_memory_stats()
         t = cuda_time(lambda: model(ids), torch, target_s=args.target_s)
@@ -468,6 +483,8 @@ def bench_model(name, args, tfc, manifest, compiled, ceil, torch, dl):
                 times = [tfc.run_timed(sess) for _ in range(reps)]
             elif dl.left() > 3 * one / 1e3 + 60:  # slow (seconds a run): two more
                 times += [tfc.run_timed(sess) for _ in range(2)]
+            if ref_w16 is not None:
+                r["tfc_vs_f32_w16"] = rel_err(out, ref_w16)
             # rerun check: the same output after the timed replays
             e2 = rel_err(out, ref)
             r["tfc"] = {"median_ms": float(np.median(times)), "min_ms": float(np.min(times)),
@@ -536,9 +553,13 @@ def bench_model(name, args, tfc, manifest, compiled, ceil, torch, dl):
                 del y
                 t = cuda_time(lambda: fn(ids), torch, target_s=args.target_s)
                 t["peak_GiB"] = (torch.cuda.max_memory_allocated() - base) / 2 ** 30 + weights_GiB
-                e = rel_err(fn(ids).float(), ref)  # after the peak is read
+                y = fn(ids).float()
+                e = rel_err(y, ref)  # after the peak is read
                 t.update(first_call_s=round(first_s, 2), max_rel=e["max_rel"], l2_rel=e["l2_rel"],
                          finite=e["finite"])
+                if ref_w16 is not None:
+                    t["max_rel_w16"] = rel_err(y, ref_w16)["max_rel"]
+                del y
                 r[key] = t
                 fn = None
         except Exception:
@@ -556,7 +577,7 @@ def bench_model(name, args, tfc, manifest, compiled, ceil, torch, dl):
                              byts / (ceil["copy_GBps"] * 1e9)) * 1e3
     r["floor_f32_ms"] = max(fl / (ceil["f32_gemm_TFLOPs"] * 1e12),
                             2 * byts / (ceil["copy_GBps"] * 1e9)) * 1e3
-    del model, ids, ref
+    del model, ids, ref, ref_w16
     gc.collect()
     torch.cuda.empty_cache()
     return r
@@ -618,6 +639,16 @@ def print_table(results, ceil, env):
                   f"{fmt(t.get('first_call_s'), '.1f')} |")
         print(f"| {name} | roofline floor bf16 / f32 | {fmt(r.get('floor_bf16_ms'), '.3f')} / "
               f"{fmt(r.get('floor_f32_ms'), '.3f')} | | | | | |")
+        if "ref_w16_vs_f32" in r:
+            parts = [f"the rounding alone {fmt(r['ref_w16_vs_f32']['max_rel'], '.1e')}"]
+            if "tfc_vs_f32_w16" in r:
+                parts.append(f"tfc {fmt(r['tfc_vs_f32_w16']['max_rel'], '.1e')}")
+            for key, label in (("torch_bf16_eager", "eager bf16"), ("torch_compile", "torch.compile"),
+                               ("torch_compile_ro", "r-o")):
+                if r.get(key, {}).get("max_rel_w16") is not None:
+                    parts.append(f"{label} {fmt(r[key]['max_rel_w16'], '.1e')}")
+            print(f"| {name} | max rel err vs f32 with bf16-rounded weights: " + ", ".join(parts)
+                  + " | | | | | | |")
 
 
 # ----------------------------------------------------------------------------
@@ -820,6 +851,9 @@ def main():
     ap.add_argument("--models", default="")
     ap.add_argument("--target-s", type=float, default=0.5, help="seconds of timed runs per measurement")
     ap.add_argument("--no-profile", dest="profile", action="store_false")
+    ap.add_argument("--no-weights-rounded-ref", dest="weights_rounded_ref", action="store_false",
+                    help="skip the second f32 reference (weights rounded to bf16) that separates "
+                         "each bf16 engine's arithmetic error from the rounding of the weights")
     ap.add_argument("--deadline-s", type=float, default=1e9,
                     help="skip what would not finish within this many seconds of the start")
     ap.add_argument("--deadline-at", type=float, default=0,
