@@ -426,10 +426,13 @@ def bench_model(name, args, tfc, manifest, compiled, ceil, torch, dl):
         # alone, without the rounding of the weights themselves.
         ref_w16 = None
         if args.weights_rounded_ref:
-            phase(f"{name}: float32 reference with bf16-rounded weights")
+            # rounded as tfc holds them (f16 artifacts: to f16; the torch engines are bf16)
+            w16 = torch.float16 if r.get("tfc_precision", "").startswith("f16") else torch.bfloat16
+            r["ref_w16_dtype"] = str(w16).replace("torch.", "")
+            phase(f"{name}: float32 reference with {r['ref_w16_dtype']}-rounded weights")
             saved = [p.detach().clone() for p in model.parameters()]
             for p in model.parameters():
-                p.copy_(p.to(torch.bfloat16).float())
+                p.copy_(p.to(w16).float())
             ref_w16 = model(ids).float()
             for p, kept in zip(model.parameters(), saved):
                 p.copy_(kept)
@@ -647,7 +650,8 @@ def print_table(results, ceil, env):
                                ("torch_compile_ro", "r-o")):
                 if r.get(key, {}).get("max_rel_w16") is not None:
                     parts.append(f"{label} {fmt(r[key]['max_rel_w16'], '.1e')}")
-            print(f"| {name} | max rel err vs f32 with bf16-rounded weights: " + ", ".join(parts)
+            print(f"| {name} | max rel err vs f32 with {r.get('ref_w16_dtype', 'bf16')}-rounded weights: "
+                  + ", ".join(parts)
                   + " | | | | | | |")
 
 
