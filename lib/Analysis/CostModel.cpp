@@ -281,11 +281,17 @@ static llvm::DenseSet<Operation *> getAddressingOnlyOps(const KernelGroup &group
     if (!isa<AttentionOp>(anchor) ||
         getArgumentOnlyOperands(target, anchor).empty())
       continue;
+    auto fromMemory = [&](Value v) { return group.isReadFromMemory(v); };
     for (unsigned index : getArgumentOnlyOperands(target, anchor)) {
       Value operand = anchor->getOperand(index);
+      // A rotated query's input is read through its view like the others
+      // (the rotation itself is charged per element).
+      if (RopeOp rope =
+              getFlashQueryRope(cast<AttentionOp>(anchor), fromMemory);
+          rope && operand == rope.getResult())
+        operand = rope.getInput();
       SmallVector<Operation *> path;
-      FailureOr<StridedView> view = getStridedView(
-          operand, [&](Value v) { return group.isReadFromMemory(v); }, &path);
+      FailureOr<StridedView> view = getStridedView(operand, fromMemory, &path);
       if (succeeded(view) &&
           isCopyableView(*view, cast<RankedTensorType>(operand.getType())
                                     .getElementType()))

@@ -186,23 +186,38 @@ bool mlir::tfc::isCopyableView(const StridedView &view, Type elementType) {
   return true;
 }
 
+bool mlir::tfc::isFlashReadable(Value operand,
+                                OperandSource isKernelArgument) {
+  if (isKernelArgument(operand))
+    return true;
+  FailureOr<StridedView> view = getStridedView(operand, isKernelArgument);
+  return succeeded(view) &&
+         isCopyableView(*view, cast<RankedTensorType>(operand.getType())
+                                   .getElementType());
+}
+
+RopeOp mlir::tfc::getFlashQueryRope(AttentionOp op,
+                                    OperandSource isKernelArgument) {
+  Value query = op.getQuery();
+  if (isKernelArgument(query))
+    return {};
+  auto rope = query.getDefiningOp<RopeOp>();
+  if (!rope || !isFlashReadable(rope.getInput(), isKernelArgument))
+    return {};
+  return rope;
+}
+
 bool mlir::tfc::isFlashAttention(TargetAttr target, AttentionOp op,
                                  OperandSource isKernelArgument) {
   // Q, K and V tiles are copied from kernel arguments with cp.async, in
   // place through a strided view where the operand renames the elements of
-  // one.
+  // one; a rotated Q is computed into its tile once per block.
   if (!fitsFlashAttention(target, op))
     return false;
-  return llvm::all_of(
-      ValueRange{op.getQuery(), op.getKey(), op.getValue()}, [&](Value v) {
-        if (isKernelArgument(v))
-          return true;
-        FailureOr<StridedView> view = getStridedView(v, isKernelArgument);
-        return succeeded(view) &&
-               isCopyableView(*view,
-                              cast<RankedTensorType>(v.getType())
-                                  .getElementType());
-      });
+  return (isFlashReadable(op.getQuery(), isKernelArgument) ||
+          getFlashQueryRope(op, isKernelArgument)) &&
+         isFlashReadable(op.getKey(), isKernelArgument) &&
+         isFlashReadable(op.getValue(), isKernelArgument);
 }
 
 bool mlir::tfc::isStoreSideTranspose(Operation *anchor, TransposeOp transpose) {

@@ -223,12 +223,13 @@ KernelShape KernelGroup::classify(bool allowEpilogues,
         continue;
       // The flash attention reads Q, K and V in place through a strided
       // view when members only rename elements of a kernel input.
-      if (isa<AttentionOp>(anchor)) {
-        FailureOr<StridedView> view = getStridedView(
-            operand, [&](Value v) { return isReadFromMemory(v); });
-        if (succeeded(view) &&
-            isCopyableView(*view, cast<RankedTensorType>(operand.getType())
-                                      .getElementType()))
+      // A rotated query (RoPE of such a view) is computed once per block.
+      if (auto attention = dyn_cast<AttentionOp>(anchor)) {
+        auto fromMemory = [&](Value v) { return isReadFromMemory(v); };
+        if (isFlashReadable(operand, fromMemory))
+          continue;
+        if (operand == attention.getQuery() &&
+            getFlashQueryRope(attention, fromMemory))
           continue;
       }
       Operation *def = lookThroughReshapes(operand, memberSet).getDefiningOp();

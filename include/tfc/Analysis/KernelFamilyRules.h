@@ -69,12 +69,24 @@ getStridedView(Value operand, OperandSource isKernelArgument,
 /// other stride and the offset whole 16-byte multiples.
 bool isCopyableView(const StridedView &view, Type elementType);
 
+/// Whether the flash attention's 16-byte copies can read `operand` (Q, K or
+/// V): a kernel argument, or a copyable strided view of one.
+bool isFlashReadable(Value operand, OperandSource isKernelArgument);
+
+/// The tfc.rope computing `op`'s query from a flash-readable value, when it
+/// does: the flash kernel evaluates it once per block into shared memory
+/// (RoPE in the attention prologue), reading its cos and sin element by
+/// element. Null otherwise.
+RopeOp getFlashQueryRope(AttentionOp op, OperandSource isKernelArgument);
+
 /// Whether `op` runs as the flash kernel on tensor cores: sm_80+, no ALiBi,
 /// 16-bit q, k and v of one type read from kernel arguments, head dims
 /// multiples of 16 up to 256, non-empty sequences. Q, K and V may be
 /// copyable strided views of kernel arguments (getStridedView), so the
 /// exporter's head split (split, reshape, transpose) costs no kernel of its
-/// own. The mask is read element by element, so a prologue may compute it.
+/// own, and Q may be rotated by a tfc.rope of such a view
+/// (getFlashQueryRope). The mask is read element by element, so a prologue
+/// may compute it.
 bool isFlashAttention(TargetAttr target, AttentionOp op,
                       OperandSource isKernelArgument);
 

@@ -443,13 +443,19 @@ def Fuse : Pass<"tfc-fuse", "::mlir::func::FuncOp"> {
       pointwise ops computing its operands (a prologue) and elementwise ops
       of its result shape applied to its result (an epilogue: bias,
       activation, residual add, cast; `epilogues=false` turns them off),
-      whose result or epilogue values are the only outputs;
+      whose result or epilogue values are the only outputs; an attention's
+      epilogue may end in a transpose that keeps the last dimension last
+      (the heads merge), done by storing through a permuted view;
     - the anchor keeps its fast family on the target: the tensor-core
       matmul (16-bit, sm_80+) loads lhs and rhs, and the flash attention
       loads query, key and value, straight from memory, so no prologue
-      computes those operands there (a transpose, cast or rope stays a
-      kernel of its own or joins its producer's epilogue); other operands,
-      such as an attention mask, and other families take prologues
+      computes those operands there (a cast or rope stays a kernel of its
+      own or joins its producer's epilogue). The flash attention reads a
+      strided view in place: ops that only rename elements of a kernel
+      input (split, slice, splitting reshape, transpose keeping rows
+      contiguous: the heads split of a packed QKV projection) join its
+      kernel and cost no work. Other operands, such as an attention mask,
+      and other families take prologues
       (`tfc/Analysis/KernelFamilyRules.h`, the codegen's own test);
     - it moves fewer bytes and its predicted time is not worse (ops in front
       of an anchor are recomputed as often as the anchor reads the operand,

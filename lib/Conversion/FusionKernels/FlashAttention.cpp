@@ -36,7 +36,9 @@
 // one (getStridedView) when the fusion splits heads out of a packed QKV
 // projection; the output may be stored through a transposed view of the
 // fusion's result (isStoreSideTranspose), so the usual head merge costs no
-// kernel either.
+// kernel either. A query rotated by RoPE (getFlashQueryRope) is computed
+// into its shared tile once per block through the pointwise emitter
+// instead of copied.
 //
 // GQA and MQA: query head h reads key/value head h / (Hq / Hkv). A block
 // may own `heads` query heads of one group (tfc.tile's fifth value): its
@@ -54,6 +56,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <cmath>
 #include <limits>
@@ -173,10 +176,13 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
   // The Q tile of each of the block's heads (stage p: head headBase + p),
   // copied by as many threads as it has 16-byte chunks when that is fewer
   // than the block's.
+  // A rotated query (RoPE in the prologue) is computed into the same tile.
+  RopeOp queryRope =
+      getFlashQueryRope(op, [](Value v) { return isa<BlockArgument>(v); });
   int64_t qThreads = std::min(threads, c.blockQ * headDim / 8);
-  StagedTile tileQ = StagedTile::create(b, loc, smem, arg(op.getQuery()),
-                                        {batchIndex, headBase}, c.blockQ,
-                                        headDim, c.heads, tid, qThreads);
+  StagedTile tileQ = StagedTile::create(
+      b, loc, smem, arg(queryRope ? queryRope.getInput() : op.getQuery()),
+      {batchIndex, headBase}, c.blockQ, headDim, c.heads, tid, qThreads);
   StagedTile tileK = StagedTile::create(b, loc, smem, arg(op.getKey()),
                                         {batchIndex, kvHead}, c.blockKV,
                                         headDim, 2, tid, threads);
@@ -184,7 +190,55 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
                                         {batchIndex, kvHead}, c.blockKV,
                                         valueDim, 2, tid, threads);
   bool fullQ = qLen % c.blockQ == 0, fullKV = kvLen % c.blockKV == 0;
-  {
+  if (queryRope) {
+    // Each thread evaluates 16-byte groups of the rotated Q tile through the
+    // pointwise emitter (the same arithmetic as a separate RoPE kernel,
+    // rounded to the element type) and stores them to the tile. Rows past
+    // the end repeat the last query row: finite, and never stored.
+    int64_t width = vectorWidthFor(element, headDim);
+    int64_t groupsPerRow = headDim / width;
+    int64_t groups = c.blockQ * groupsPerRow;
+    auto vectorType = VectorType::get({width}, element);
+    for (int64_t p = 0; p < c.heads; ++p)
+      for (int64_t first = 0; first < groups; first += threads) {
+        OpBuilder::InsertionGuard guard(b);
+        Value g = add(tid, first);
+        if (first + threads > groups) {
+          auto ifInside = scf::IfOp::create(
+              b, loc,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, g,
+                                    cst(groups)),
+              /*withElse=*/false);
+          b.setInsertionPointToStart(ifInside.thenBlock());
+        }
+        Value row = arith::DivUIOp::create(b, loc, g, cst(groupsPerRow));
+        Value col = arith::MulIOp::create(
+            b, loc, arith::RemUIOp::create(b, loc, g, cst(groupsPerRow)),
+            cst(width));
+        Value position = addV(q0, row);
+        if (!fullQ)
+          position = arith::MinUIOp::create(b, loc, position, cst(qLen - 1));
+        VectorGroup group;
+        group.width = width;
+        SmallVector<ElementIndex> lanes = makeLanes(
+            b, loc,
+            ElementIndex::fromIndices(
+                qType.getShape(),
+                {batchIndex, add(headBase, p), position, col}),
+            group);
+        SmallVector<Value> stored;
+        for (ElementIndex &lane : lanes) {
+          FailureOr<Value> value = ctx.emitter.emit(b, op.getQuery(), lane);
+          if (failed(value))
+            return failure();
+          stored.push_back(toStorageType(b, loc, *value, element));
+        }
+        Value vector = vector::FromElementsOp::create(b, loc, vectorType,
+                                                      stored);
+        vector::StoreOp::create(b, loc, vector, tileQ.shared,
+                                ValueRange{cst(p), row, col});
+      }
+  } else {
     OpBuilder::InsertionGuard guard(b);
     if (qThreads < threads) {
       auto ifCopies = scf::IfOp::create(

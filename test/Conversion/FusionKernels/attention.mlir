@@ -304,6 +304,28 @@ func.func @attention_heads_merged_f32(%q: tensor<1x2x8x4xf32>, %k: tensor<1x2x8x
   return %0 : tensor<1x8x2x4xf32>
 }
 
+// Llama's rotated query in the flash kernel: q is RoPE of a transposed view
+// of [B, S, H, D], computed into the Q tile once per block (16-byte groups
+// through the pointwise emitter, cos and sin read per element); k and v
+// are copied, GQA 4 query heads per key/value head, 20 queries (a tail).
+// CHECK-LABEL: gpu.func @flash_rope_query_gqa_12
+// CHECK-SAME: (%[[X:.*]]: memref<1x20x4x16xbf16>, %[[COS:.*]]: memref<20x16xbf16>, %[[SIN:.*]]: memref<20x16xbf16>, %[[K:.*]]: memref<1x1x20x16xbf16>, %[[V:.*]]: memref<1x1x20x16xbf16>, %{{.*}}: memref<1x4x20x16xbf16>)
+// CHECK-NOT: nvgpu.device_async_copy %[[X]]
+// CHECK: vector.load %[[COS]]
+// CHECK: vector.store %{{.*}} : memref<1x64x24xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
+// CHECK: nvgpu.device_async_copy %[[K]]
+// CHECK: nvvm.mma.sync
+func.func @flash_rope_query_gqa(%x: tensor<1x20x4x16xbf16>, %cos: tensor<20x16xbf16>, %sin: tensor<20x16xbf16>, %k: tensor<1x1x20x16xbf16>, %v: tensor<1x1x20x16xbf16>) -> tensor<1x4x20x16xbf16> {
+  %0 = tfc.fusion "attention" (%x, %cos, %sin, %k, %v) : (tensor<1x20x4x16xbf16>, tensor<20x16xbf16>, tensor<20x16xbf16>, tensor<1x1x20x16xbf16>, tensor<1x1x20x16xbf16>) -> tensor<1x4x20x16xbf16> {
+  ^bb0(%a: tensor<1x20x4x16xbf16>, %c: tensor<20x16xbf16>, %s: tensor<20x16xbf16>, %kk: tensor<1x1x20x16xbf16>, %vv: tensor<1x1x20x16xbf16>):
+    %t = tfc.transpose %a {permutation = array<i64: 0, 2, 1, 3>} : (tensor<1x20x4x16xbf16>) -> tensor<1x4x20x16xbf16>
+    %q = tfc.rope %t, %c, %s : (tensor<1x4x20x16xbf16>, tensor<20x16xbf16>, tensor<20x16xbf16>) -> tensor<1x4x20x16xbf16>
+    %1 = tfc.attention %q, %kk, %vv {scale = 0.25 : f32, causal = true} : (tensor<1x4x20x16xbf16>, tensor<1x1x20x16xbf16>, tensor<1x1x20x16xbf16>) -> tensor<1x4x20x16xbf16>
+    tfc.yield %1 : tensor<1x4x20x16xbf16>
+  }
+  return %0 : tensor<1x4x20x16xbf16>
+}
+
 // PTX-NOT: __nv_
 // PTX-NOT: ld.local
 // PTX: .extern .shared .align 1024 .b8 __dynamic_shmem__0[];
@@ -328,4 +350,4 @@ func.func @attention_heads_merged_f32(%q: tensor<1x2x8x4xf32>, %k: tensor<1x2x8x
 // CUBIN: gpu.binary @kernels
 
 // SIM-NOT: FAIL
-// SIM: 12 kernels match the reference
+// SIM: 13 kernels match the reference
