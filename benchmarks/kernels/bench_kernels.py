@@ -120,6 +120,17 @@ def reference(case, xs):
     if kind == 'bias_gelu':
         return F.gelu(src + rest[0], approximate='tanh')
     if kind == 'attention':
+        layout = case.get('layout')
+        if layout == 'packed':  # [b, s, 3 h d] -> q, k, v as [b, h, s, d]
+            b_, s_, hd3 = x[0].shape
+            parts = x[0].split(hd3 // 3, -1)
+            x = [p.reshape(b_, s_, -1, case['head_dim']).transpose(1, 2) for p in parts]
+        elif layout == 'rope_q':  # q = rope(transpose(x)), rounded like the kernel's tile
+            t_ = x[0].transpose(1, 2)
+            half = t_.shape[-1] // 2
+            rot = torch.cat([-t_[..., half:], t_[..., :half]], -1)
+            q = (t_ * x[1] + rot * x[2]).to(DT[case['dtype']]).to(hi)
+            x = [q, x[3], x[4]]
         q, k, v = x
         s_q, s_k = q.shape[2], k.shape[2]
         rep = q.shape[1] // k.shape[1]
@@ -137,7 +148,8 @@ def reference(case, xs):
             s = torch.matmul(q[:, h0:h0 + 4], k[:, h0:h0 + 4].transpose(-1, -2)) * case['scale']
             s = s.masked_fill(~visible, float('-inf'))
             out.append(torch.matmul(torch.softmax(s, -1), v[:, h0:h0 + 4]))
-        return torch.cat(out, 1)
+        out = torch.cat(out, 1)
+        return out.transpose(1, 2) if layout == 'packed' else out
     raise ValueError(kind)
 
 
@@ -155,6 +167,8 @@ def peers(case, xs):
             out['matmul+add+gelu'] = bench(lambda: F.gelu(torch.matmul(a, b) + xs[2], approximate='tanh'))
         if case['epilogue'] == 'bias_residual':
             out['matmul+add+add'] = bench(lambda: torch.matmul(a, b) + xs[2] + xs[3])
+    elif kind == 'attention' and case.get('layout'):
+        pass  # checked only: SDPA takes q, k and v as they are
     elif kind == 'attention':
         from torch.nn.attention import SDPBackend, sdpa_kernel
         q, k, v = xs

@@ -142,6 +142,52 @@ def attention(name, b, hq, hkv, s, d, group, causal, window=0, dtype='bf16', skv
                       mlir=fusion(name, 'attention', [('q', q), ('k', kv), ('v', kv)], [q], body)))
 
 
+def attention_layout(name, b, hq, hkv, s, d, group, causal, layout):
+    """Attention whose operands the flash kernel reads in place or rotates:
+    `packed`: one [b, s, 3 * h * d] projection split into heads (split,
+    reshape, transpose) and the output stored as [b, s, h, d] (a transposed
+    store); `rope_q`: q is RoPE (rotate-half) of a transposed [b, s, hq, d]
+    input with [s, d] cos and sin tables, k and v as usual."""
+    dtype = 'bf16'
+    scale = 1.0 / math.sqrt(d)
+    attrs = 'scale = %r : f32' % scale + (', causal = true' if causal else '')
+    heads = t([b, hq, s, d], dtype)
+    rows = t([b, s, hq, d], dtype)
+    if layout == 'packed':
+        assert hq == hkv
+        packed, third = t([b, s, 3 * hq * d], dtype), t([b, s, hq * d], dtype)
+        body = ('    %%s:3 = tfc.split %%x0 {axis = 2 : i64, sizes = array<i64: %d, %d, %d>} : (%s) -> (%s, %s, %s)\n'
+                % (hq * d, hq * d, hq * d, packed, third, third, third))
+        for i, n in enumerate('qkv'):
+            body += ('    %%%s0 = tfc.reshape %%s#%d : %s to %s\n'
+                     '    %%%s = tfc.transpose %%%s0 {permutation = array<i64: 0, 2, 1, 3>} : (%s) -> %s\n'
+                     % (n, i, third, rows, n, n, rows, heads))
+        body += ('    %%1 = tfc.attention %%q, %%k, %%v {%s} : (%s, %s, %s) -> %s\n'
+                 '    %%2 = tfc.transpose %%1 {permutation = array<i64: 0, 2, 1, 3>} : (%s) -> %s\n'
+                 '    tfc.yield %%2 : %s\n') % (attrs, heads, heads, heads, heads, heads, rows, rows)
+        args = [('qkv', packed)]
+        inputs = [dict(name='input0', shape=[b, s, 3 * hq * d])]
+        result = rows
+    else:
+        kv = t([b, hkv, s, d], dtype)
+        table = t([s, d], dtype)
+        body = ('    %%t = tfc.transpose %%x0 {permutation = array<i64: 0, 2, 1, 3>} : (%s) -> %s\n'
+                '    %%q = tfc.rope %%t, %%x1, %%x2 : (%s, %s, %s) -> %s\n'
+                '    %%1 = tfc.attention %%q, %%x3, %%x4 {%s} : (%s, %s, %s) -> %s\n'
+                '    tfc.yield %%1 : %s\n') % (rows, heads, heads, table, table, heads,
+                                               attrs, heads, kv, kv, heads, heads)
+        args = [('x', rows), ('cos', table), ('sin', table), ('k', kv), ('v', kv)]
+        inputs = [dict(name='input0', shape=[b, s, hq, d]), dict(name='input1', shape=[s, d]),
+                  dict(name='input2', shape=[s, d]), dict(name='input3', shape=[b, hkv, s, d]),
+                  dict(name='input4', shape=[b, hkv, s, d])]
+        result = heads
+    pairs = s * s / 2 if causal else s * s
+    CASES.append(dict(name=name, group=group, kind='attention', dtype=dtype, causal=causal,
+                      window=0, scale=scale, layout=layout, head_dim=d, inputs=inputs,
+                      flops=int(4 * b * hq * pairs * d), bytes=2 * (2 * b * hq * s * d + 2 * b * hkv * s * d),
+                      mlir=fusion(name, 'attention', args, [result], body)))
+
+
 # Correctness on awkward shapes (and compute-sanitizer).
 matmul('check_mm_tails', 200, 72, 136, 'check', epilogue='bias')
 matmul('check_mm_rhs_t_odd_n', 130, 75, 64, 'check', transpose_rhs=True, epilogue='bias')
@@ -159,6 +205,10 @@ attention('check_attn_d128_window', 1, 4, 4, 333, 128, 'check', causal=True, win
 attention('check_attn_cross', 1, 2, 2, 70, 64, 'check', causal=False, skv=190)
 # GQA packing: 4 query heads of a group per block (tfc.tile's fifth value).
 attention('check_attn_gqa_packed', 2, 8, 2, 200, 64, 'check', causal=True, tile=(16, 64, 4, 2, 4))
+# Operands read in place: GPT-2's packed QKV with the heads merged by the
+# store, and Llama's RoPE'd query computed into the Q tile.
+attention_layout('check_attn_qkv_in_place', 2, 4, 4, 200, 64, 'check', True, 'packed')
+attention_layout('check_attn_rope_query', 2, 8, 2, 200, 64, 'check', True, 'rope_q')
 
 # GPT-2 124M at B8 x S1024, and the issue's large shapes.
 matmul('gpt2_qkv', 8192, 2304, 768, 'bench')
@@ -214,6 +264,8 @@ SANITIZE = {
     'check_attn_d128_window': ['memcheck'],
     'check_attn_cross': ['memcheck'],
     'check_attn_gqa_packed': ['memcheck', 'racecheck'],
+    'check_attn_qkv_in_place': ['memcheck', 'racecheck'],
+    'check_attn_rope_query': ['memcheck', 'racecheck'],
 }
 
 
