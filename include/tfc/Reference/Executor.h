@@ -50,10 +50,6 @@ struct Tensor {
   double getAsDouble(int64_t i) const {
     return isFloat() ? floats[i] : static_cast<double>(ints[i]);
   }
-  /// Element `i` as an int64 (floats truncated toward zero).
-  int64_t getAsInt(int64_t i) const {
-    return isFloat() ? static_cast<int64_t>(floats[i]) : ints[i];
-  }
 };
 
 /// Whether the executor can hold elements of `type`: float types no wider
