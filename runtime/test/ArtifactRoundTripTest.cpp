@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Artifact.h"
+#include "LoadArtifact.h"
 #include "TestArtifacts.h"
 
 #include <gtest/gtest.h>
@@ -18,11 +19,7 @@ using namespace tfc::artifact;
 using rt::Artifact;
 using rt::Status;
 
-Status load(const std::string &bytes, const std::string &baseDir,
-            std::shared_ptr<const Artifact> &out) {
-  return rt::loadArtifact(std::vector<uint8_t>(bytes.begin(), bytes.end()),
-                          baseDir, out);
-}
+using test::loadBytes;
 
 void expectTensor(const TensorSpec &expected, const rt::LoadedTensor &actual) {
   EXPECT_EQ(expected.name, actual.spec.name);
@@ -38,7 +35,7 @@ TEST(ArtifactRoundTrip, RepresentativeArtifact) {
   std::string dir = test::makeWeightsDir();
 
   std::shared_ptr<const Artifact> artifact;
-  Status status = load(bytes, dir, artifact);
+  Status status = loadBytes(bytes, dir, artifact);
   ASSERT_FALSE(status.failed()) << status.message();
 
   // Nothing is converted at load: the oldest version that holds it.
@@ -154,7 +151,7 @@ TEST(ArtifactRoundTrip, SerializationIsDeterministic) {
 TEST(ArtifactRoundTrip, EmptyArtifact) {
   ArtifactWriter writer("sm_80");
   std::shared_ptr<const Artifact> artifact;
-  Status status = load(writer.serialize(), ".", artifact);
+  Status status = loadBytes(writer.serialize(), ".", artifact);
   ASSERT_FALSE(status.failed()) << status.message();
   EXPECT_EQ("sm_80", artifact->targetArch);
   EXPECT_TRUE(artifact->launches.empty());
@@ -181,7 +178,7 @@ TEST(ArtifactRoundTrip, DescribeListsEverything) {
   std::string dir = test::makeWeightsDir();
   std::shared_ptr<const Artifact> artifact;
   Status status =
-      load(test::makeRepresentativeWriter().serialize(), dir, artifact);
+      loadBytes(test::makeRepresentativeWriter().serialize(), dir, artifact);
   ASSERT_FALSE(status.failed()) << status.message();
   std::string text = rt::describeArtifact(*artifact);
   for (const char *line : {

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Artifact.h"
+#include "LoadArtifact.h"
 #include "TestArtifacts.h"
 
 #include <functional>
@@ -25,8 +26,7 @@ using rt::Status;
 
 Status load(const std::string &bytes, const std::string &baseDir) {
   std::shared_ptr<const Artifact> artifact;
-  return rt::loadArtifact(std::vector<uint8_t>(bytes.begin(), bytes.end()),
-                          baseDir, artifact);
+  return test::loadBytes(bytes, baseDir, artifact);
 }
 
 class ArtifactValidation : public ::testing::Test {

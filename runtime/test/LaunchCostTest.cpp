@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Artifact.h"
+#include "LoadArtifact.h"
 #include "TestArtifacts.h"
 
 #include <functional>
@@ -22,11 +23,7 @@ using namespace tfc::artifact;
 using rt::Artifact;
 using rt::Status;
 
-Status load(const std::string &bytes, const std::string &baseDir,
-            std::shared_ptr<const Artifact> &artifact) {
-  return rt::loadArtifact(std::vector<uint8_t>(bytes.begin(), bytes.end()),
-                          baseDir, artifact);
-}
+using test::loadBytes;
 
 uint32_t headerField(const std::string &bytes, size_t offset) {
   uint32_t value;
@@ -66,7 +63,7 @@ protected:
 
   void expectError(const std::string &bytes, const std::string &needle) {
     std::shared_ptr<const Artifact> artifact;
-    Status status = load(bytes, dir, artifact);
+    Status status = loadBytes(bytes, dir, artifact);
     EXPECT_EQ(TFC_ERROR_INVALID_ARTIFACT, status.code()) << status.message();
     EXPECT_NE(std::string::npos, status.message().find(needle))
         << "message: " << status.message()
@@ -89,7 +86,7 @@ TEST_F(LaunchCosts, RoundTrip) {
   EXPECT_EQ(6u, headerField(bytes, offsetof(tfcmHeader, version)));
   EXPECT_EQ(14u, headerField(bytes, offsetof(tfcmHeader, sectionCount)));
   std::shared_ptr<const Artifact> artifact;
-  Status status = load(bytes, dir, artifact);
+  Status status = loadBytes(bytes, dir, artifact);
   ASSERT_FALSE(status.failed()) << status.message();
   EXPECT_TRUE(artifact->hasLaunchCosts);
   ASSERT_EQ(writer.spec().launches.size(), artifact->launches.size());
@@ -106,7 +103,7 @@ TEST_F(LaunchCosts, WithoutCostsTheOlderVersionIsWritten) {
   EXPECT_LT(headerField(bytes, offsetof(tfcmHeader, version)), 6u);
   EXPECT_EQ(13u, headerField(bytes, offsetof(tfcmHeader, sectionCount)));
   std::shared_ptr<const Artifact> artifact;
-  Status status = load(bytes, dir, artifact);
+  Status status = loadBytes(bytes, dir, artifact);
   ASSERT_FALSE(status.failed()) << status.message();
   EXPECT_FALSE(artifact->hasLaunchCosts);
   for (const LaunchSpec &launch : artifact->launches)
@@ -115,7 +112,7 @@ TEST_F(LaunchCosts, WithoutCostsTheOlderVersionIsWritten) {
 
 TEST_F(LaunchCosts, DescribeShowsThePrediction) {
   std::shared_ptr<const Artifact> artifact;
-  ASSERT_FALSE(load(makeCostedWriter().serialize(), dir, artifact).failed());
+  ASSERT_FALSE(loadBytes(makeCostedWriter().serialize(), dir, artifact).failed());
   std::string text = rt::describeArtifact(*artifact);
   EXPECT_NE(std::string::npos, text.find("tfcm format version 6")) << text;
   EXPECT_NE(std::string::npos,
@@ -198,11 +195,11 @@ TEST_F(LaunchCosts, CorruptRecords) {
   s = test::readSection(bytes, TFCM_SECTION_LAUNCH_COSTS);
   bytes[s.offset + offsetof(tfcmLaunchCost, hbmBytes)] ^= 1;
   std::shared_ptr<const Artifact> artifact;
-  EXPECT_EQ(TFC_ERROR_CHECKSUM, load(bytes, dir, artifact).code());
+  EXPECT_EQ(TFC_ERROR_CHECKSUM, loadBytes(bytes, dir, artifact).code());
 
   // Truncated inside the section table of version 6.
   bytes = good.substr(0, tfcmSectionTableEnd(6) - 8);
-  EXPECT_EQ(TFC_ERROR_TRUNCATED, load(bytes, dir, artifact).code());
+  EXPECT_EQ(TFC_ERROR_TRUNCATED, loadBytes(bytes, dir, artifact).code());
 }
 
 TEST_F(LaunchCosts, EmptySectionMeansNoPrediction) {
@@ -214,7 +211,7 @@ TEST_F(LaunchCosts, EmptySectionMeansNoPrediction) {
   test::writeSection(bytes, TFCM_SECTION_LAUNCH_COSTS, s);
   test::refreshChecksum(bytes);
   std::shared_ptr<const Artifact> artifact;
-  Status status = load(bytes, dir, artifact);
+  Status status = loadBytes(bytes, dir, artifact);
   ASSERT_FALSE(status.failed()) << status.message();
   EXPECT_EQ(6u, artifact->version);
   EXPECT_FALSE(artifact->hasLaunchCosts);
