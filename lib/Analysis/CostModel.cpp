@@ -278,17 +278,17 @@ static llvm::DenseSet<Operation *> getAddressingOnlyOps(const KernelGroup &group
                                                       TargetAttr target) {
   llvm::DenseSet<Operation *> free;
   for (Operation *anchor : group.getMembers()) {
-    if (!isa<AttentionOp>(anchor) ||
-        getArgumentOnlyOperands(target, anchor).empty())
+    auto attention = dyn_cast<AttentionOp>(anchor);
+    if (!attention)
       continue;
     auto fromMemory = [&](Value v) { return group.isReadFromMemory(v); };
+    unsigned queryIndex = attention.getQueryMutable().getOperandNumber();
     for (unsigned index : getArgumentOnlyOperands(target, anchor)) {
       Value operand = anchor->getOperand(index);
       // A rotated query's input is read through its view like the others
       // (the rotation itself is charged per element).
-      if (RopeOp rope =
-              getFlashQueryRope(cast<AttentionOp>(anchor), fromMemory);
-          rope && operand == rope.getResult())
+      if (RopeOp rope = getFlashQueryRope(attention, fromMemory);
+          rope && index == queryIndex)
         operand = rope.getInput();
       SmallVector<Operation *> path;
       FailureOr<StridedView> view = getStridedView(operand, fromMemory, &path);

@@ -56,7 +56,8 @@ static bool fitsFlashAttention(TargetAttr target, AttentionOp op) {
       v.getElementType() != element)
     return false;
   int64_t d = q.getDimSize(3), dv = v.getDimSize(3);
-  return d % 16 == 0 && dv % 16 == 0 && d <= 256 && dv <= 256 &&
+  return d > 0 && dv > 0 && d % 16 == 0 && dv % 16 == 0 && d <= 256 &&
+         dv <= 256 &&
          q.getDimSize(2) > 0 && k.getDimSize(2) > 0;
 }
 
@@ -71,7 +72,7 @@ FailureOr<StridedView>
 mlir::tfc::getStridedView(Value operand, OperandSource isKernelArgument,
                           SmallVectorImpl<Operation *> *path) {
   auto type = dyn_cast<RankedTensorType>(operand.getType());
-  if (!type || !type.hasStaticShape())
+  if (!type || !type.hasStaticShape() || type.getNumElements() == 0)
     return failure();
   if (isKernelArgument(operand)) {
     StridedView view;

@@ -228,7 +228,7 @@ KernelShape KernelGroup::classify(bool allowEpilogues,
         auto fromMemory = [&](Value v) { return isReadFromMemory(v); };
         if (isFlashReadable(operand, fromMemory))
           continue;
-        if (operand == attention.getQuery() &&
+        if (index == attention.getQueryMutable().getOperandNumber() &&
             getFlashQueryRope(attention, fromMemory))
           continue;
       }

@@ -121,6 +121,18 @@ func.func @f(%x: tensor<4x16xf32>) -> tensor<16x4xf32> {
   EXPECT_TRUE(failed(viewOf(v)));
 }
 
+TEST_F(StridedViewTest, ZeroSizeIsNotAView) {
+  // A reshape of an empty tensor has no strides to speak of (the walk must
+  // not divide by the zero-size dimension).
+  Value v = parseReturned(R"mlir(
+func.func @f(%y: tensor<256x0xbf16>) -> tensor<0x2x4x16xbf16> {
+  %t = tfc.transpose %y {permutation = array<i64: 1, 0>} : (tensor<256x0xbf16>) -> tensor<0x256xbf16>
+  %r = tfc.reshape %t : tensor<0x256xbf16> to tensor<0x2x4x16xbf16>
+  return %r : tensor<0x2x4x16xbf16>
+})mlir");
+  EXPECT_TRUE(failed(viewOf(v)));
+}
+
 TEST_F(StridedViewTest, CopyableViewsKeepRowsWholeAndAligned) {
   auto bf16 = BFloat16Type::get(&context);
   StridedView rows;

@@ -449,12 +449,14 @@ def Fuse : Pass<"tfc-fuse", "::mlir::func::FuncOp"> {
     - the anchor keeps its fast family on the target: the tensor-core
       matmul (16-bit, sm_80+) loads lhs and rhs, and the flash attention
       loads query, key and value, straight from memory, so no prologue
-      computes those operands there (a cast or rope stays a kernel of its
-      own or joins its producer's epilogue). The flash attention reads a
-      strided view in place: ops that only rename elements of a kernel
-      input (split, slice, splitting reshape, transpose keeping rows
-      contiguous: the heads split of a packed QKV projection) join its
-      kernel and cost no work. Other operands, such as an attention mask,
+      computes those operands there (a cast, or a rope on the key, stays a
+      kernel of its own or joins its producer's epilogue). The flash
+      attention reads a strided view in place: ops that only rename
+      elements of a kernel input (split, slice, splitting reshape,
+      transpose keeping rows contiguous: the heads split of a packed QKV
+      projection) join its kernel and cost no work; a rope of such a view
+      on the query joins it too (computed into the query tile once per
+      block). Other operands, such as an attention mask,
       and other families take prologues
       (`tfc/Analysis/KernelFamilyRules.h`, the codegen's own test);
     - it moves fewer bytes and its predicted time is not worse (ops in front

@@ -283,13 +283,6 @@ void PointwiseEmitter::storeResult(OpBuilder &b, Location loc, Value scalar,
   memref::StoreOp::create(b, loc, stored, accessed, indices);
 }
 
-void PointwiseEmitter::storeValue(OpBuilder &b, Location loc, Value scalar,
-                                  Value value, ElementIndex &at) {
-  for (unsigned i = 0, e = fusion.getNumResults(); i < e; ++i)
-    if (getStoredValue(i) == value)
-      storeResult(b, loc, scalar, i, at);
-}
-
 void PointwiseEmitter::storeResultLanes(OpBuilder &b, Location loc,
                                         ArrayRef<Value> scalars,
                                         unsigned resultNumber,

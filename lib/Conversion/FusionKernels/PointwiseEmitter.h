@@ -155,11 +155,6 @@ public:
   void storeResult(OpBuilder &b, Location loc, Value scalar,
                    unsigned resultNumber, ElementIndex &at);
 
-  /// Stores the compute-type `scalar` of body value `value` at `at` into
-  /// every fusion result that yields `value`.
-  void storeValue(OpBuilder &b, Location loc, Value scalar, Value value,
-                  ElementIndex &at);
-
   /// Stores one compute-type scalar per lane into fusion result
   /// `resultNumber`: one aligned vector store when the lanes form a group of
   /// more than one element, scalar stores otherwise.

@@ -69,6 +69,44 @@ func.func @llama_rope(%q: tensor<1x32x2048x64xbf16>, %k: tensor<1x32x2048x64xbf1
 
 // -----
 
+// A rotated query that is also the key: the key cannot be computed in the
+// flash kernel, so the rope stays a kernel of its own (it would otherwise
+// pass as the query's prologue and send the attention to the slow kernel).
+// CHECK-LABEL: func @rope_query_is_key
+func.func @rope_query_is_key(%x: tensor<1x4x64x64xbf16>, %v: tensor<1x4x64x64xbf16>,
+                             %cos: tensor<64x64xbf16>, %sin: tensor<64x64xbf16>) -> tensor<1x4x64x64xbf16> {
+  // CHECK: %[[R:.*]] = tfc.rope
+  // CHECK-NOT: tfc.fusion
+  // CHECK: tfc.attention %[[R]], %[[R]]
+  %0 = tfc.rope %x, %cos, %sin : (tensor<1x4x64x64xbf16>, tensor<64x64xbf16>, tensor<64x64xbf16>) -> tensor<1x4x64x64xbf16>
+  %1 = tfc.attention %0, %0, %v {scale = 0.125 : f32} : (tensor<1x4x64x64xbf16>, tensor<1x4x64x64xbf16>, tensor<1x4x64x64xbf16>) -> tensor<1x4x64x64xbf16>
+  return %1 : tensor<1x4x64x64xbf16>
+}
+// REPORT: kept apart: tfc.rope -> tfc.attention: the flash attention loads its key from memory: computing it here (tfc.rope)
+
+// -----
+
+// The heads merge after attention is stored through a transposed view, as
+// it is: an add after it cannot join (its elements are in the transposed
+// order), it stays a kernel.
+// CHECK-LABEL: func @heads_merged_then_add
+func.func @heads_merged_then_add(%q: tensor<1x4x64x64xbf16>, %k: tensor<1x4x64x64xbf16>,
+                                 %v: tensor<1x4x64x64xbf16>, %b: tensor<64xbf16>) -> tensor<1x64x4x64xbf16> {
+  // CHECK: %[[A:.*]] = tfc.fusion "attention"
+  // CHECK: tfc.attention
+  // CHECK-NEXT: %[[T:.*]] = tfc.transpose
+  // CHECK-NEXT: tfc.yield %[[T]]
+  // CHECK: tfc.add %[[A]]
+  %0 = tfc.attention %q, %k, %v {scale = 0.125 : f32} : (tensor<1x4x64x64xbf16>, tensor<1x4x64x64xbf16>, tensor<1x4x64x64xbf16>) -> tensor<1x4x64x64xbf16>
+  %1 = tfc.transpose %0 {permutation = array<i64: 0, 2, 1, 3>} : (tensor<1x4x64x64xbf16>) -> tensor<1x64x4x64xbf16>
+  %2 = tfc.add %1, %b : (tensor<1x64x4x64xbf16>, tensor<64xbf16>) -> tensor<1x64x4x64xbf16>
+  return %2 : tensor<1x64x4x64xbf16>
+}
+// REPORT: kept apart: tfc.transpose -> tfc.add: the tfc.attention family stores a transpose of its result as it is: tfc.add cannot read it
+// REPORT: fusion "attention" of 2 ops (attention, transpose)
+
+// -----
+
 // keep-residual-f32: the f32 layer norm's output is cast to bf16 for the
 // next matmul. The cast joins the layer norm's epilogue, not the matmul's
 // prologue.
