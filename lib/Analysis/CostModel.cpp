@@ -291,10 +291,7 @@ static llvm::DenseSet<Operation *> getAddressingOnlyOps(const KernelGroup &group
           rope && index == queryIndex)
         operand = rope.getInput();
       SmallVector<Operation *> path;
-      FailureOr<StridedView> view = getStridedView(operand, fromMemory, &path);
-      if (succeeded(view) &&
-          isCopyableView(*view, cast<RankedTensorType>(operand.getType())
-                                    .getElementType()))
+      if (isFlashReadable(operand, fromMemory, &path))
         free.insert(path.begin(), path.end());
     }
     llvm::DenseSet<Value> derived(anchor->result_begin(), anchor->result_end());

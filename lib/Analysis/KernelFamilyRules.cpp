@@ -187,11 +187,12 @@ bool mlir::tfc::isCopyableView(const StridedView &view, Type elementType) {
   return true;
 }
 
-bool mlir::tfc::isFlashReadable(Value operand,
-                                OperandSource isKernelArgument) {
+bool mlir::tfc::isFlashReadable(Value operand, OperandSource isKernelArgument,
+                                SmallVectorImpl<Operation *> *path) {
   if (isKernelArgument(operand))
     return true;
-  FailureOr<StridedView> view = getStridedView(operand, isKernelArgument);
+  FailureOr<StridedView> view =
+      getStridedView(operand, isKernelArgument, path);
   return succeeded(view) &&
          isCopyableView(*view, cast<RankedTensorType>(operand.getType())
                                    .getElementType());

@@ -70,8 +70,10 @@ getStridedView(Value operand, OperandSource isKernelArgument,
 bool isCopyableView(const StridedView &view, Type elementType);
 
 /// Whether the flash attention's 16-byte copies can read `operand` (Q, K or
-/// V): a kernel argument, or a copyable strided view of one.
-bool isFlashReadable(Value operand, OperandSource isKernelArgument);
+/// V): a kernel argument, or a copyable strided view of one (with `path`,
+/// the view's ops are appended to it).
+bool isFlashReadable(Value operand, OperandSource isKernelArgument,
+                     SmallVectorImpl<Operation *> *path = nullptr);
 
 /// The tfc.rope computing `op`'s query from a flash-readable value, when it
 /// does: the flash kernel evaluates it once per block into shared memory

@@ -72,7 +72,7 @@ bool mlir::tfc::isFlashAttention(TargetAttr target, AttentionOp op) {
   // Q, K and V are read from kernel arguments (cp.async), in place or
   // through a strided view (tfc/Analysis/KernelFamilyRules.h).
   return isFlashAttention(target, op,
-                          [](Value v) { return isa<BlockArgument>(v); });
+                          isFusionArgument);
 }
 
 /// PTX's ex2.approx.ftz.f32 (the NVVM intrinsic).
@@ -169,7 +169,7 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
     if (auto argument = dyn_cast<BlockArgument>(v))
       return ctx.emitter.getInputBuffer(argument.getArgNumber());
     FailureOr<StridedView> view =
-        getStridedView(v, [](Value v) { return isa<BlockArgument>(v); });
+        getStridedView(v, isFusionArgument);
     assert(succeeded(view) && "isFlashAttention admits only views");
     return ctx.emitter.getInputView(*view);
   };
@@ -178,7 +178,7 @@ FailureOr<LaunchConfig> mlir::tfc::emitFlashAttentionKernel(OpBuilder &b,
   // than the block's.
   // A rotated query (RoPE in the prologue) is computed into the same tile.
   RopeOp queryRope =
-      getFlashQueryRope(op, [](Value v) { return isa<BlockArgument>(v); });
+      getFlashQueryRope(op, isFusionArgument);
   int64_t qThreads = std::min(threads, c.blockQ * headDim / 8);
   StagedTile tileQ = StagedTile::create(
       b, loc, smem, arg(queryRope ? queryRope.getInput() : op.getQuery()),

@@ -21,8 +21,6 @@
 #include "KernelFamilies.h"
 #include "tfc/Analysis/KernelGroup.h"
 
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
-
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -125,7 +123,7 @@ static bool isStoreSideTransposeOf(Value v,
 /// result's buffer in the transpose input's shape: the family stores the
 /// input there, element (i...) landing where the transpose puts it.
 static void registerStoreViews(FusionOp fusion, Operation *anchor,
-                               PointwiseEmitter &emitter, gpu::GPUFuncOp func) {
+                               PointwiseEmitter &emitter) {
   auto yield = cast<YieldOp>(fusion.getBodyBlock().getTerminator());
   for (auto [i, v] : llvm::enumerate(yield.getValues())) {
     auto transpose = v.getDefiningOp<TransposeOp>();
@@ -144,15 +142,8 @@ static void registerStoreViews(FusionOp fusion, Operation *anchor,
       view.strides[perm[k]] = stride;
       stride *= outType.getDimSize(k);
     }
-    Value buffer = emitter.getResultBuffer(i);
-    auto type = cast<MemRefType>(buffer.getType());
-    auto viewType = MemRefType::get(
-        view.shape, type.getElementType(),
-        StridedLayoutAttr::get(func.getContext(), 0, view.strides));
-    OpBuilder b = OpBuilder::atBlockBegin(&func.getBody().front());
-    Value memrefView = memref::ReinterpretCastOp::create(
-        b, transpose.getLoc(), viewType, buffer, 0, view.shape, view.strides);
-    emitter.setStoreView(i, memrefView, transpose.getInput());
+    Value stored = emitter.createView(emitter.getResultBuffer(i), view);
+    emitter.setStoreView(i, stored, transpose.getInput());
   }
 }
 
@@ -233,7 +224,7 @@ FailureOr<LaunchConfig> mlir::tfc::emitFusionKernel(FusionOp fusion,
   PointwiseEmitter emitter(fusion, func);
   KernelContext ctx{fusion, func, target, emitter};
   if (anchors.size() == 1)
-    registerStoreViews(fusion, anchors.front(), emitter, func);
+    registerStoreViews(fusion, anchors.front(), emitter);
 
   // Nothing to write (every result has a zero-size dimension): an empty
   // kernel, so that no family has to guard against rows that do not exist.

@@ -24,6 +24,11 @@
 
 namespace mlir::tfc {
 
+/// The codegen's answer to KernelFamilyRules.h's OperandSource: an anchor
+/// operand is read from a kernel argument when it is a block argument of
+/// the fusion body.
+inline bool isFusionArgument(Value v) { return isa<BlockArgument>(v); }
+
 /// What a family needs to fill one kernel.
 struct KernelContext {
   FusionOp fusion;

@@ -20,7 +20,7 @@ using namespace mlir::tfc;
 /// the rules isTensorCoreMatmul of TensorCoreMatmul.cpp applies).
 static bool runsOnTensorCores(TargetAttr target, MatmulOp op) {
   return isTensorCoreMatmul(target, op,
-                            [](Value v) { return isa<BlockArgument>(v); });
+                            isFusionArgument);
 }
 
 /// Whether the wgmma + TMA family takes the matmul (isWgmmaMatmul's rules:

@@ -162,9 +162,7 @@ Value PointwiseEmitter::getFlatView(Value buffer) {
   return view;
 }
 
-Value PointwiseEmitter::getInputView(const StridedView &view) {
-  Value buffer =
-      getInputBuffer(cast<BlockArgument>(view.source).getArgNumber());
+Value PointwiseEmitter::createView(Value buffer, const StridedView &view) {
   auto type = cast<MemRefType>(buffer.getType());
   auto layout = StridedLayoutAttr::get(func.getContext(), view.offset,
                                        view.strides);

@@ -178,10 +178,16 @@ public:
     return func.getArgument(fusion.getInputs().size() + i);
   }
 
-  /// A memref over the kernel argument of `view.source` (a block argument
-  /// of the fusion body) with `view`'s shape, strides and offset, created
-  /// at the kernel entry: an operand read in place.
-  Value getInputView(const StridedView &view);
+  /// A memref over kernel buffer `buffer` with `view`'s shape, strides and
+  /// offset (`view.source` is not used), created at the kernel entry.
+  Value createView(Value buffer, const StridedView &view);
+  /// createView over the kernel argument of `view.source` (a block argument
+  /// of the fusion body): an operand read in place.
+  Value getInputView(const StridedView &view) {
+    return createView(
+        getInputBuffer(cast<BlockArgument>(view.source).getArgNumber()),
+        view);
+  }
 
   /// Fusion result `resultNumber` is written by storing body value `stored`
   /// through `view` (a memref over the result's buffer with `stored`'s

@@ -132,7 +132,7 @@ bool mlir::tfc::isTensorCoreMatmul(KernelContext &ctx, MatmulOp op) {
   // Operands are read straight from kernel arguments with 16-byte copies:
   // no prologue ops (tfc/Analysis/KernelFamilyRules.h).
   return isTensorCoreMatmul(ctx.target, op,
-                            [](Value v) { return isa<BlockArgument>(v); });
+                            isFusionArgument);
 }
 
 FailureOr<LaunchConfig>
